@@ -1,0 +1,60 @@
+"""Findings: frozen, sortable value objects shared by every stage."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Severity(enum.IntEnum):
+    """Ordered so that `max()` gives the worst."""
+
+    INFO = 0
+    WARNING = 1
+    ERROR = 2
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    file: str = ""
+    line: int = 0  # 1-based; 0 = unknown
+    column: int = 0  # 1-based; 0 = unknown
+
+    def __str__(self) -> str:
+        if not self.line:
+            return self.file
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One problem (or note) about an input.
+
+    `rule` is a stable id (e.g. ``YAML-SYNTAX``, ``SCHEMA-MISSING``,
+    ``IND-REQ``); `path` is the dotted YAML path (``quality.lots[2].id``);
+    `citation` names the regulatory source when the finding comes from one.
+    """
+
+    location: Location
+    severity: Severity = field(compare=False)
+    rule: str
+    message: str
+    path: str = ""
+    hint: str = field(default="", compare=False)
+    citation: str = field(default="", compare=False)
+    section: str = field(default="", compare=False)
+
+    def sort_key(self) -> tuple:
+        return (self.location.file, self.location.line, self.location.column, self.rule, self.message)
+
+
+def has_errors(findings: list[Finding]) -> bool:
+    return any(f.severity is Severity.ERROR for f in findings)
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    return sorted(set(findings), key=Finding.sort_key)

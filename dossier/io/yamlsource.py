@@ -1,0 +1,236 @@
+"""Safe YAML loading that remembers where every value came from.
+
+PyYAML's composer (the C one when libyaml is present) builds a node graph with
+marks; we construct plain Python data from it ourselves so that we control:
+
+* typing: plain scalars stay strings (only ``null``/``~``/empty become None), so
+  YAML 1.1 surprises (``NO`` -> False, ``1.10`` -> 1.1, dates -> date objects)
+  cannot happen; pydantic converts strings to the declared field types;
+* safety: only the standard tags are accepted, anchors/aliases are refused (a
+  node reached twice is an alias; refusing them makes alias bombs impossible),
+  and size and nesting depth are capped;
+* duplicate keys: reported, never silently "last one wins";
+* locations: a ``SourceMap`` from YAML path to (line, column) of every value and
+  every key, so a pydantic error can point at the exact spot.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from dossier.findings import Finding, Location, Severity
+
+try:  # libyaml is 3-5x faster; fall back to the pure-Python parser.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on the PyYAML build
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 64
+
+_STD = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_NULL_WORDS = {"", "~", "null", "Null", "NULL"}
+
+PathT = tuple[str | int, ...]
+
+
+def format_path(path: PathT) -> str:
+    """``("quality", "lots", 2, "id")`` -> ``quality.lots[2].id``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+@dataclass
+class SourceMap:
+    """Where each value (and each mapping key) sits in the source file."""
+
+    file: str
+    values: dict[PathT, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[PathT, tuple[int, int]] = field(default_factory=dict)
+
+    def locate(self, path: PathT, *, key: bool = False) -> Location:
+        """Location of `path`, or of its longest existing prefix."""
+        table = self.keys if key else self.values
+        if path in table:
+            line, col = table[path]
+            return Location(self.file, line, col)
+        for n in range(len(path) - 1, -1, -1):
+            prefix = path[:n]
+            if prefix in self.values:
+                line, col = self.values[prefix]
+                return Location(self.file, line, col)
+        return Location(self.file, 1, 1)
+
+
+@dataclass
+class LoadResult:
+    data: Any
+    source_map: SourceMap
+    findings: list[Finding]
+
+
+class _Builder:
+    def __init__(self, smap: SourceMap) -> None:
+        self.smap = smap
+        self.findings: list[Finding] = []
+        self._seen: set[int] = set()
+
+    def error(self, node: yaml.Node, rule: str, message: str, hint: str = "", path: PathT = ()) -> None:
+        mark = node.start_mark
+        self.findings.append(
+            Finding(
+                Location(self.smap.file, mark.line + 1, mark.column + 1),
+                Severity.ERROR,
+                rule,
+                message,
+                path=format_path(path),
+                hint=hint,
+            )
+        )
+
+    def build(self, node: yaml.Node, path: PathT, depth: int = 0) -> Any:
+        if depth > MAX_DEPTH:
+            self.error(node, "YAML-DEPTH", f"nesting deeper than {MAX_DEPTH} levels", "flatten the structure", path)
+            return None
+        if id(node) in self._seen:
+            self.error(
+                node,
+                "YAML-ALIAS",
+                "anchors and aliases (&name / *name) are not supported",
+                "write the value out in full; a dossier states each fact explicitly",
+                path,
+            )
+            return None
+        self._seen.add(id(node))
+        self.smap.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path, depth)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _STD + "seq":
+                self.error(node, "YAML-TAG", f"tag {node.tag!r} is not allowed", "remove the tag", path)
+            return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        return self._scalar(node, path)
+
+    def _mapping(self, node: yaml.MappingNode, path: PathT, depth: int) -> dict[str, Any]:
+        if node.tag != _STD + "map":
+            self.error(node, "YAML-TAG", f"tag {node.tag!r} is not allowed", "remove the tag", path)
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _STD + "merge":
+                self.error(key_node, "YAML-KEY", "keys must be plain names", "use a simple word as key", path)
+                continue
+            key = key_node.value
+            child = path + (key,)
+            if key in out:
+                first = self.smap.keys.get(child, (0, 0))
+                self.error(
+                    key_node,
+                    "YAML-DUPLICATE-KEY",
+                    f"duplicate key {key!r} (first defined on line {first[0]})",
+                    "remove one of the two; YAML would silently keep only the last",
+                    child,
+                )
+                continue
+            self.smap.keys[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            out[key] = self.build(value_node, child, depth + 1)
+        return out
+
+    def _scalar(self, node: yaml.ScalarNode, path: PathT) -> str | None:
+        if node.tag not in _SCALAR_TAGS:
+            self.error(
+                node,
+                "YAML-TAG",
+                f"tag {node.tag!r} is not allowed",
+                "dossier files hold plain data; language-specific tags are refused",
+                path,
+            )
+            return None
+        if node.style is None and node.tag == _STD + "null" and node.value in _NULL_WORDS:
+            return None
+        return node.value
+
+
+def _decode(raw: bytes, file: str) -> tuple[str | None, list[Finding]]:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        return None, [
+            Finding(
+                Location(file, line, col),
+                Severity.ERROR,
+                "YAML-ENCODING",
+                f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",
+                hint="save the file as UTF-8",
+            )
+        ]
+
+
+def load_text(text: str, file: str) -> LoadResult:
+    """Parse YAML text; never raises for bad input, returns findings instead."""
+    smap = SourceMap(file)
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or "invalid YAML"
+        if exc.context:
+            problem = f"{problem} ({exc.context})"
+        hint = "YAML indents with spaces, never tabs" if "\t" in problem or "tab" in problem else (
+            "check indentation and quoting on this line and the one before"
+        )
+        return LoadResult(None, smap, [Finding(Location(file, line, col), Severity.ERROR, "YAML-SYNTAX", problem, hint=hint)])
+    except yaml.YAMLError as exc:  # e.g. composer errors without marks
+        return LoadResult(None, smap, [Finding(Location(file, 1, 1), Severity.ERROR, "YAML-SYNTAX", str(exc))])
+    if root is None:
+        return LoadResult(
+            None,
+            smap,
+            [Finding(Location(file, 1, 1), Severity.ERROR, "YAML-EMPTY", "the file is empty", hint="start from examples/car-t/dossier.yaml")],
+        )
+    builder = _Builder(smap)
+    data = builder.build(root, ())
+    if not isinstance(root, yaml.MappingNode):
+        kind = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
+        builder.error(root, "YAML-ROOT", f"the top level is {kind}, not a mapping of keys to values", "the file must start with keys such as 'submission:'")
+        data = None
+    return LoadResult(data, smap, builder.findings)
+
+
+def load_file(path: Path, display: str | None = None) -> LoadResult:
+    """Read and parse a YAML file. OSError propagates (the caller maps it to exit 2)."""
+    file = display or str(path)
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        return LoadResult(
+            None,
+            SourceMap(file),
+            [
+                Finding(
+                    Location(file, 0, 0),
+                    Severity.ERROR,
+                    "YAML-SIZE",
+                    f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
+                    hint="split the dossier or move long narrative out of it",
+                )
+            ],
+        )
+    text, findings = _decode(path.read_bytes(), file)
+    if text is None:
+        return LoadResult(None, SourceMap(file), findings)
+    return load_text(text, file)

@@ -1,0 +1,208 @@
+"""Submission metadata, sponsor, roles, forms, labels and cross-references."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Annotated
+
+from pydantic import Field, StringConstraints
+
+from dossier.model.base import Address, Id, Markdown, Organisation, Person, Strict, Text
+
+CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+
+
+class Phase(str, enum.Enum):
+    phase_1 = "1"
+    phase_1_2 = "1/2"
+    phase_2 = "2"
+    phase_3 = "3"
+
+
+class SubmissionType(str, enum.Enum):
+    initial = "initial"
+    amendment = "amendment"
+
+
+class INDCategory(str, enum.Enum):
+    commercial = "commercial"
+    research = "research"
+
+
+class Indication(Strict):
+    text: Text
+    """The indication as it appears on Form FDA 1571 and in the protocol."""
+    snomed_ct: Text | None = None
+    """SNOMED CT concept id of the disease term (Form FDA 1571)."""
+
+
+class Submission(Strict):
+    """What is being submitted, when, and under which numbers."""
+
+    type: SubmissionType = SubmissionType.initial
+    date: dt.date | None = None
+    """Date of the submission (also the document date on every page)."""
+    document_version: Text = "1.0"
+    """Version printed in the running header of every document."""
+    phases: list[Phase] = Field(default_factory=list)
+    """Clinical phase(s) to be conducted under this application (21 CFR 312.23(a)(1)(ii))."""
+    ind_number: Text | None = None
+    """FDA IND number; blank for an initial IND unless pre-assigned by CBER."""
+    serial_number: Annotated[str, StringConstraints(pattern=r"^\d{3,4}$")] | None = None
+    """Submission serial number, 0000 for the initial IND (21 CFR 312.23(e))."""
+    ind_category: INDCategory | None = None
+    """Commercial or research (non-commercial) IND (Form FDA 1571)."""
+    indication: Indication | None = None
+    eu_trial_number: Text | None = None
+    """EU CT number assigned by CTIS (YYYY-NNNNNN-NN-NN)."""
+    member_states: list[CountryCode] = Field(default_factory=list)
+    """EU/EEA Member States concerned (ISO codes; quote nothing, NO stays Norway)."""
+    reporting_member_state: CountryCode | None = None
+
+
+class Commitments(Strict):
+    """The sponsor commitments of Form FDA 1571 (21 CFR 312.23(a)(1)(iii)-(v))."""
+
+    no_start_before_effective: bool = False
+    """Not to begin clinical investigations until the IND is in effect."""
+    irb_review: bool = False
+    """An IRB complying with 21 CFR Part 56 reviews and approves each study."""
+    comply_with_regulations: bool = False
+    """To conduct the investigation in accordance with all other applicable regulatory requirements."""
+
+
+class CRO(Strict):
+    """A contract research organisation to which obligations are transferred (21 CFR 312.52)."""
+
+    name: Text
+    address: Address
+    studies: list[Id] = Field(default_factory=list)
+    """Protocol ids the transfer covers."""
+    all_obligations: bool = False
+    obligations: list[Text] = Field(default_factory=list)
+    """Each obligation transferred (when not all)."""
+
+
+class Sponsor(Strict):
+    name: Text
+    address: Address
+    phone: Text | None = None
+    email: Text | None = None
+    us_place_of_business: bool = True
+    """False for a foreign sponsor without a US residence or place of business."""
+    us_agent: Person | None = None
+    """US attorney, agent or official who countersigns for a foreign sponsor (21 CFR 312.23(a)(1)(ix))."""
+    us_agent_address: Address | None = None
+    signatory: Person | None = None
+    """Person who signs Form FDA 1571 / the EU application for the sponsor."""
+    commitments: Commitments = Field(default_factory=Commitments)
+    cros: list[CRO] = Field(default_factory=list)
+
+
+class Roles(Strict):
+    medical_monitor: Person | None = None
+    """Person responsible for monitoring the conduct and progress of the investigations (312.23(a)(1)(vi))."""
+    safety_reviewers: list[Person] = Field(default_factory=list)
+    """Person(s) responsible for review and evaluation of safety information (312.23(a)(1)(vii))."""
+
+
+class Form3674Status(str, enum.Enum):
+    applicable_trial_registered = "applicable clinical trial, registered"
+    applicable_trial_not_yet_registered = "applicable clinical trial, not yet registered"
+    not_applicable_trial = "not an applicable clinical trial"
+
+
+class Form3674(Strict):
+    """ClinicalTrials.gov certification (42 U.S.C. 282(j)(5)(B))."""
+
+    status: Form3674Status
+    nct_numbers: list[Annotated[str, StringConstraints(pattern=r"^NCT\d{8}$")]] = Field(default_factory=list)
+
+
+class Forms(Strict):
+    form_3674: Form3674 | None = None
+    combination_product: bool = False
+    """Form FDA 1571 combination-product indicator."""
+
+
+class PackagingLevel(str, enum.Enum):
+    immediate = "immediate"
+    outer = "outer"
+
+
+class Label(Strict):
+    """Text of an investigational label, as provided to investigators."""
+
+    packaging: PackagingLevel
+    language: Text = "en"
+    text: Text
+    """Label text, one line per printed line."""
+
+
+class ReferenceType(str, enum.Enum):
+    letter_of_authorization = "letter of authorization"
+    right_of_reference = "right of reference"
+    own_file = "sponsor's own file"
+
+
+class CrossReference(Strict):
+    """Information incorporated by reference (21 CFR 312.23(b))."""
+
+    type: ReferenceType
+    file: Text
+    """File identifier, e.g. 'BB-MF 21874' or 'IND 31552'."""
+    holder: Text
+    subject: Text
+    """What the referenced file provides (e.g. 'lentiviral vector manufacture')."""
+    authorisation_date: dt.date | None = None
+    """Date of the letter of authorization / right of reference."""
+    location: Text | None = None
+    """Where in the referenced file (volume, section, page)."""
+
+
+class EnvironmentalClaim(str, enum.Enum):
+    categorical_exclusion = "categorical exclusion"
+    environmental_assessment = "environmental assessment"
+
+
+class EnvironmentalAnalysis(Strict):
+    """21 CFR 312.23(a)(7)(iv)(e); 21 CFR Part 25."""
+
+    claim: EnvironmentalClaim
+    cfr_citation: Text | None = None
+    """Exclusion relied on, e.g. '21 CFR 25.31(e)'."""
+    statement: Markdown
+    """The claim text, including that no extraordinary circumstances are known (21 CFR 25.15)."""
+
+
+class CoverLetterFlags(Strict):
+    """Particulars the EU cover letter must state (CTR Annex I B)."""
+
+    first_in_human: bool = False
+    special_populations: list[Text] = Field(default_factory=list)
+    scientific_advice: list[Text] = Field(default_factory=list)
+    paediatric_investigation_plan: Text | None = None
+    orphan_designation: Text | None = None
+
+
+class AuxiliaryProduct(Strict):
+    """An auxiliary medicinal product (CTR Art 2(2)(8)), e.g. lymphodepleting chemotherapy."""
+
+    name: Text
+    purpose: Text
+    authorised_in_eu: bool = True
+
+
+class EUApplication(Strict):
+    """Facts needed only for the EU clinical trial application."""
+
+    cover_letter: CoverLetterFlags = Field(default_factory=CoverLetterFlags)
+    auxiliary_products: list[AuxiliaryProduct] = Field(default_factory=list)
+    gmp_manufacturing_authorisation: Text | None = None
+    """Manufacturing/import authorisation number of the EU site releasing the IMP."""
+    gmo_procedures: Markdown | None = None
+    """National GMO procedures (contained use / deliberate release) per Member State."""
+    traceability: Markdown | None = None
+    """ATMP traceability system (GCP for ATMPs §7)."""
+    manufacturing_sites: list[Organisation] = Field(default_factory=list)

@@ -1,0 +1,241 @@
+"""Shared building blocks of the dossier model: strict base, Markdown, quantities."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+"""A short, non-empty, single-purpose text value (a name, a method, a criterion)."""
+
+Markdown = Annotated[
+    str,
+    StringConstraints(min_length=1),
+    Field(json_schema_extra={"contentMediaType": "text/markdown"}),
+]
+"""Narrative text in CommonMark (tables allowed; raw HTML is shown as text)."""
+
+Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$", max_length=64)]
+"""An identifier used for cross-references (study, lot, protocol, drug substance)."""
+
+
+class Strict(BaseModel):
+    """Every model forbids unknown keys: a misspelt key is an error, not lost data."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+class TimeUnit(str, enum.Enum):
+    minutes = "minutes"
+    hours = "hours"
+    days = "days"
+    weeks = "weeks"
+    months = "months"
+    years = "years"
+
+
+_HOURS = {
+    TimeUnit.minutes: 1 / 60,
+    TimeUnit.hours: 1.0,
+    TimeUnit.days: 24.0,
+    TimeUnit.weeks: 168.0,
+    TimeUnit.months: 730.5,  # 365.25 d / 12
+    TimeUnit.years: 8766.0,
+}
+
+
+class Duration(Strict):
+    """A length of time with its unit, e.g. ``{value: 12, unit: months}``."""
+
+    value: float = Field(gt=0)
+    """Amount of time (positive)."""
+    unit: TimeUnit
+    """Unit of `value`."""
+
+    def hours(self) -> float:
+        return self.value * _HOURS[self.unit]
+
+    def __str__(self) -> str:
+        v = int(self.value) if float(self.value).is_integer() else self.value
+        unit = self.unit.value[:-1] if v == 1 else self.unit.value
+        return f"{v} {unit}"
+
+
+class TemperatureUnit(str, enum.Enum):
+    celsius = "°C"
+
+
+class TemperatureRange(Strict):
+    """A storage or handling temperature, e.g. ``{max: -150, unit: °C}``."""
+
+    min: float | None = None
+    """Lowest allowed temperature (omit for "at or below `max`")."""
+    max: float | None = None
+    """Highest allowed temperature (omit for "at or above `min`")."""
+    unit: TemperatureUnit
+    """Temperature unit (degrees Celsius)."""
+
+    def __str__(self) -> str:
+        u = self.unit.value
+        if self.min is not None and self.max is not None:
+            return f"{_num(self.min)} to {_num(self.max)} {u}"
+        if self.max is not None:
+            return f"≤ {_num(self.max)} {u}"
+        if self.min is not None:
+            return f"≥ {_num(self.min)} {u}"
+        return u
+
+
+def _num(x: float) -> str:
+    s = f"{x:g}"
+    return s.replace("-", "−")
+
+
+class DoseEntity(str, enum.Enum):
+    """What a dose counts (REFERENCE §6.3)."""
+
+    car_positive_viable_t_cells = "CAR-positive viable T cells"
+    viable_cells = "viable cells"
+    cd34_positive_cells = "CD34+ cells"
+    vector_genomes = "vector genomes"
+    transducing_units = "transducing units"
+    plaque_forming_units = "plaque-forming units"
+    spheroids = "spheroids"
+    mg = "mg"
+
+
+class DoseBasis(str, enum.Enum):
+    per_kg = "per kg"
+    flat = "flat"
+    per_cm2_defect = "per cm² of defect"
+    per_cm2_matrix = "per cm² of matrix"
+    per_eye = "per eye"
+    per_m2 = "per m² body surface area"
+    per_animal = "per animal"
+
+
+_ABBREV = {
+    DoseEntity.car_positive_viable_t_cells: "CAR+ viable T cells",
+    DoseEntity.vector_genomes: "vg",
+    DoseEntity.transducing_units: "TU",
+    DoseEntity.plaque_forming_units: "PFU",
+}
+_BASIS_SUFFIX = {
+    DoseBasis.per_kg: "/kg",
+    DoseBasis.flat: "",
+    DoseBasis.per_cm2_defect: "/cm² defect",
+    DoseBasis.per_cm2_matrix: "/cm² matrix",
+    DoseBasis.per_eye: "/eye",
+    DoseBasis.per_m2: "/m²",
+    DoseBasis.per_animal: "/animal",
+}
+
+
+class Dose(Strict):
+    """A dose as a structured quantity: value × counted entity × basis.
+
+    Example: ``{value: 1.0e6, entity: CAR-positive viable T cells, basis: per kg}``.
+    """
+
+    value: float = Field(gt=0)
+    """Amount (positive; scientific notation such as 1.0e6 is fine)."""
+    entity: DoseEntity
+    """What is counted."""
+    basis: DoseBasis
+    """How the amount scales (per kg body weight, flat, per eye, ...)."""
+    cap: float | None = Field(default=None, gt=0)
+    """Maximum total amount regardless of weight (same entity), if any."""
+
+    def unit(self) -> str:
+        return f"{_ABBREV.get(self.entity, self.entity.value)}{_BASIS_SUFFIX[self.basis]}"
+
+    def __str__(self) -> str:
+        text = f"{sci(self.value)} {self.unit()}"
+        if self.cap:
+            text += f" (maximum {sci(self.cap)} {_ABBREV.get(self.entity, self.entity.value)})"
+        return text
+
+    def comparable(self, other: Dose) -> bool:
+        return self.entity == other.entity and self.basis == other.basis
+
+
+def sci(x: float) -> str:
+    """1000000.0 -> '1.0 × 10⁶'; 50 -> '50'."""
+    if x == 0 or 1e-3 <= abs(x) < 1e4:
+        return f"{x:g}"
+    mantissa, exp = f"{x:.2e}".split("e")
+    mantissa = mantissa.rstrip("0").rstrip(".")
+    if "." not in mantissa:
+        mantissa += ".0"
+    sup = str(int(exp)).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+    return f"{mantissa} × 10{sup}"
+
+
+class Address(Strict):
+    """A postal address."""
+
+    lines: list[Text] = Field(min_length=1)
+    """Street address lines."""
+    city: Text
+    region: Text | None = None
+    """State, province or county."""
+    postal_code: Text | None = None
+    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+    """ISO 3166-1 alpha-2 country code, e.g. US, DE, NO."""
+
+    def one_line(self) -> str:
+        parts = [*self.lines, self.city]
+        if self.region or self.postal_code:
+            parts.append(" ".join(p for p in (self.region, self.postal_code) if p))
+        parts.append(self.country)
+        return ", ".join(parts)
+
+
+class Person(Strict):
+    """A named person with a role title."""
+
+    name: Text
+    title: Text
+    """Job title or function, e.g. 'Medical Monitor, VP Clinical Development'."""
+    qualifications: Text | None = None
+    """Degrees and relevant qualifications, e.g. 'MD, PhD; board-certified haematologist'."""
+    organisation: Text | None = None
+    email: Text | None = None
+    phone: Text | None = None
+
+
+class Organisation(Strict):
+    """A company, site or laboratory with its address."""
+
+    name: Text
+    address: Address
+
+
+class DocumentRef(Strict):
+    """A reference to a document that exists outside the dossier (report, protocol, SOP)."""
+
+    number: Text
+    """Document or report number."""
+    title: Text | None = None
+    version: Text | None = None
+    date: dt.date | None = None
+    """ISO date, YYYY-MM-DD."""
+
+    def __str__(self) -> str:
+        bits = [self.number]
+        if self.version:
+            bits.append(f"version {self.version}")
+        if self.date:
+            bits.append(self.date.isoformat())
+        return ", ".join(bits)
+
+
+class Table(Strict):
+    """A small data table (e.g. a tabulation of study results)."""
+
+    caption: Text | None = None
+    columns: list[Text] = Field(min_length=1)
+    rows: list[list[str]] = Field(min_length=1)

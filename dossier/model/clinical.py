@@ -1,0 +1,199 @@
+"""Clinical: investigational plan, protocols, investigator's brochure, investigators."""
+
+from __future__ import annotations
+
+import enum
+
+from pydantic import Field
+
+from dossier.model.administrative import Phase
+from dossier.model.base import Address, Dose, DocumentRef, Duration, Id, Markdown, Organisation, Strict, Text
+
+
+class InvestigationalPlan(Strict):
+    """Introductory statement and general investigational plan (21 CFR 312.23(a)(3))."""
+
+    objectives: Markdown | None = None
+    """Broad objectives of the investigation."""
+    planned_duration: Text | None = None
+    rationale: Markdown | None = None
+    indications: list[Text] = Field(default_factory=list)
+    approach: Markdown | None = None
+    """General approach to evaluating the drug."""
+    first_year_trials: Markdown | None = None
+    """Kinds of trials in the first year (or a statement that plans are not yet developed)."""
+    estimated_patients: int | None = Field(default=None, gt=0)
+    anticipated_risks: Markdown | None = None
+    """Risks of particular severity or seriousness anticipated from animal or prior human data."""
+    pediatric_plan: Markdown | None = None
+    """Plans for assessing pediatric safety and effectiveness (312.23(a)(10)(iii))."""
+
+
+class ObjectiveLevel(str, enum.Enum):
+    primary = "primary"
+    secondary = "secondary"
+    exploratory = "exploratory"
+
+
+class Objective(Strict):
+    level: ObjectiveLevel
+    objective: Text
+    endpoints: list[Text] = Field(min_length=1)
+
+
+class Control(str, enum.Enum):
+    none = "none (single arm)"
+    placebo = "placebo"
+    active = "active comparator"
+    standard_of_care = "standard of care"
+    historical = "historical"
+
+
+class Population(Strict):
+    description: Markdown
+    planned_subjects: int = Field(gt=0)
+    age_range: Text | None = None
+    inclusion: list[Text] = Field(min_length=1)
+    exclusion: list[Text] = Field(min_length=1)
+
+
+class DoseLevel(Strict):
+    level: Text
+    """Cohort label, e.g. 'DL1' or '-1'."""
+    dose: Dose
+    subjects: Text | None = None
+    """Planned number of subjects, e.g. '3-6'."""
+
+
+class Agent(Strict):
+    name: Text
+    dose: Text
+    """Dose with unit, e.g. '30 mg/m²/day'."""
+    days: Text
+    """Days relative to infusion, e.g. 'Day -5 to Day -3'."""
+
+
+class Treatment(Strict):
+    dose_levels: list[DoseLevel] = Field(min_length=1)
+    max_dose: Dose | None = None
+    """Planned maximum dose (312.23(a)(6)(iii)(e))."""
+    dose_determination: Markdown | None = None
+    schedule: Markdown
+    exposure_duration: Text | None = None
+    administration: Markdown | None = None
+    lymphodepletion: list[Agent] = Field(default_factory=list)
+    bridging_therapy: Markdown | None = None
+    premedication: Markdown | None = None
+
+
+class Escalation(Strict):
+    scheme: Markdown
+    dlt_definition: Markdown
+    dlt_window: Duration
+    stagger_interval: Duration | None = None
+    """Interval between the first subjects of a cohort (staggered/sentinel dosing)."""
+    decision_body: Text | None = None
+    decision_rules: Markdown | None = None
+
+
+class ImmuneEffectorToxicity(Strict):
+    """CRS and ICANS grading and management (FDA CAR-T guidance 2024 §VI.D)."""
+
+    crs_grading: Text
+    icans_grading: Text
+    management: Markdown
+    hospitalisation: Text | None = None
+    proximity: Text | None = None
+    tocilizumab_available: Text | None = None
+
+
+class Assessment(Strict):
+    name: Text
+    visits: list[Text] = Field(min_length=1)
+    """Names of the visits at which it is done (must be in the schedule's visits)."""
+
+
+class ScheduleOfAssessments(Strict):
+    visits: list[Text] = Field(min_length=1)
+    assessments: list[Assessment] = Field(min_length=1)
+
+
+class LongTermFollowUp(Strict):
+    duration: Duration
+    protocol: Text | None = None
+    """Separate LTFU protocol, if any."""
+    schedule: Markdown
+    rcv_monitoring: Markdown | None = None
+    """Replication-competent virus monitoring of subjects."""
+
+
+class Protocol(Strict):
+    id: Id
+    """Sponsor protocol code."""
+    title: Text
+    short_title: Text | None = None
+    version: Text
+    date: Text | None = None
+    phase: Phase
+    nct_number: Text | None = None
+    objectives: list[Objective] = Field(min_length=1)
+    design: Markdown
+    control: Control
+    bias_minimisation: Markdown | None = None
+    population: Population
+    treatment: Treatment
+    escalation: Escalation | None = None
+    stopping_rules: list[Text] = Field(default_factory=list)
+    observations: Markdown | None = None
+    """Observations and measurements to fulfil the objectives (312.23(a)(6)(iii)(f))."""
+    safety_monitoring: Markdown
+    """Clinical procedures and laboratory tests to monitor effects and minimise risk."""
+    adverse_event_management: Markdown | None = None
+    immune_effector_toxicity: ImmuneEffectorToxicity | None = None
+    manufacturing_failure: Markdown | None = None
+    schedule_of_assessments: ScheduleOfAssessments | None = None
+    long_term_follow_up: LongTermFollowUp | None = None
+    statistics: Markdown | None = None
+    irbs: list[Organisation] = Field(default_factory=list)
+
+
+class InvestigatorsBrochure(Strict):
+    """Investigator's brochure summary (21 CFR 312.23(a)(5))."""
+
+    document: DocumentRef | None = None
+    description: Markdown | None = None
+    pharmacology_toxicology: Markdown | None = None
+    pharmacokinetics: Markdown | None = None
+    human_experience: Markdown | None = None
+    risks: Markdown | None = None
+    """Anticipated risks, side effects, precautions and special monitoring."""
+    reference_safety_information: Text | None = None
+    """Where the IB's reference safety information section is (CTR Annex I E)."""
+
+
+class Investigator(Strict):
+    """Form FDA 1572 data for one investigator."""
+
+    name: Text
+    degrees: Text | None = None
+    address: Address
+    cv: Text | None = None
+    """Reference to the CV (document number)."""
+    facilities: list[Organisation] = Field(min_length=1)
+    laboratories: list[Organisation] = Field(default_factory=list)
+    irb: Organisation | None = None
+    subinvestigators: list[Text] = Field(default_factory=list)
+    protocols: list[Id] = Field(min_length=1)
+
+
+class Clinical(Strict):
+    plan: InvestigationalPlan = Field(default_factory=InvestigationalPlan)
+    previous_human_experience: Markdown | None = None
+    """Summary of previous human experience; say so explicitly when there is none."""
+    overview: Markdown | None = None
+    """Clinical overview (2.5)."""
+    benefit_risk: Markdown | None = None
+    """Overall risk and benefit assessment (EU IMPD-S&E)."""
+    protocols: list[Protocol] = Field(default_factory=list)
+    investigators_brochure: InvestigatorsBrochure | None = None
+    investigators: list[Investigator] = Field(default_factory=list)

@@ -1,0 +1,90 @@
+"""Nonclinical pharmacology, pharmacokinetics / biodistribution and toxicology."""
+
+from __future__ import annotations
+
+import enum
+
+from pydantic import Field
+
+from dossier.model.base import Dose, DocumentRef, Duration, Id, Markdown, Organisation, Person, Strict, Table, Text
+
+
+class StudyType(str, enum.Enum):
+    """Study types, grouped by CTD Module 4 heading (4.2.1 / 4.2.2 / 4.2.3)."""
+
+    primary_pharmacodynamics = "primary pharmacodynamics"
+    secondary_pharmacodynamics = "secondary pharmacodynamics"
+    safety_pharmacology = "safety pharmacology"
+    pharmacokinetics = "pharmacokinetics"
+    biodistribution = "biodistribution"
+    shedding = "shedding"
+    single_dose_toxicity = "single-dose toxicity"
+    repeat_dose_toxicity = "repeat-dose toxicity"
+    genotoxicity = "genotoxicity"
+    tumorigenicity = "tumorigenicity"
+    integration_site = "integration site analysis"
+    reproductive_toxicity = "reproductive and developmental toxicity"
+    local_tolerance = "local tolerance"
+    immunotoxicity = "immunotoxicity"
+    other_toxicity = "other toxicity"
+
+
+PHARMACOLOGY = {StudyType.primary_pharmacodynamics, StudyType.secondary_pharmacodynamics, StudyType.safety_pharmacology}
+PHARMACOKINETICS = {StudyType.pharmacokinetics, StudyType.biodistribution, StudyType.shedding}
+
+
+class GLP(str, enum.Enum):
+    compliant = "compliant"
+    non_compliant = "non-compliant"
+    not_applicable = "not applicable"
+
+
+class Study(Strict):
+    id: Id
+    title: Text
+    type: StudyType
+    species: Text
+    """Species and strain, e.g. 'NSG mouse (NOD.Cg-Prkdc^scid Il2rg^tm1Wjl/SzJ)'."""
+    model: Text | None = None
+    """Disease model, e.g. 'Nalm-6 disseminated leukaemia xenograft'."""
+    route: Text
+    glp: GLP
+    glp_statement: Text | None = None
+    """GLP compliance statement, or the reason for non-compliance (312.23(a)(8)(iii))."""
+    pivotal: bool = False
+    """Pivotal safety study supporting the clinical starting dose."""
+    facility: Organisation | None = None
+    test_article_lots: list[Id] = Field(default_factory=list)
+    dose_levels: list[Dose] = Field(default_factory=list)
+    duration: Duration | None = None
+    animals: Text | None = None
+    """Number and sex of animals per group."""
+    noael: Dose | None = None
+    """No-observed-adverse-effect level, where determined."""
+    key_findings: Markdown
+    tabulation: Table | None = None
+    """Tabulated results (full tabulation for toxicology studies, 312.23(a)(8)(ii)(b))."""
+    report: DocumentRef | None = None
+
+
+class DoseJustification(Strict):
+    supported_dose: Dose
+    """Highest clinical dose supported by the nonclinical data."""
+    rationale: Markdown
+
+
+class Nonclinical(Strict):
+    overview: Markdown | None = None
+    """Integrated nonclinical overview (2.4)."""
+    pharmacology_summary: Markdown | None = None
+    pharmacokinetics_summary: Markdown | None = None
+    toxicology_summary: Markdown | None = None
+    """Integrated summary of toxicological effects (312.23(a)(8)(ii)(a))."""
+    critical_analysis: Markdown | None = None
+    """Critical analysis incl. justification of omitted studies (EU IMPD-S&E)."""
+    dose_justification: DoseJustification | None = None
+    evaluators: list[Person] = Field(default_factory=list)
+    """Who evaluated the results and concluded the trial is reasonably safe (312.23(a)(8))."""
+    records_location: Text | None = None
+    """Where records of the studies are available for inspection."""
+    studies: list[Study] = Field(default_factory=list)

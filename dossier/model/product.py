@@ -1,0 +1,165 @@
+"""The product: what it is, how it is classified, how it acts."""
+
+from __future__ import annotations
+
+import enum
+
+from pydantic import Field
+
+from dossier.model.base import Markdown, Strict, Text
+
+
+class EUClass(str, enum.Enum):
+    """EU ATMP class (Regulation (EC) No 1394/2007 Art 2; Directive 2001/83/EC Annex I Part IV)."""
+
+    GTMP = "GTMP"
+    sCTMP = "sCTMP"
+    TEP = "TEP"
+    cATMP = "cATMP"
+
+
+class Origin(str, enum.Enum):
+    autologous = "autologous"
+    allogeneic = "allogeneic"
+    xenogeneic = "xenogeneic"
+    not_cell_based = "not cell-based"
+
+
+class Modality(str, enum.Enum):
+    car_t = "CAR-T cells"
+    tcr_t = "TCR-T cells"
+    gene_modified_hsc = "gene-modified haematopoietic stem cells"
+    in_vivo_viral_vector = "in vivo viral vector gene therapy"
+    non_viral_gene_therapy = "non-viral gene therapy"
+    somatic_cell_therapy = "somatic cell therapy"
+    tissue_engineered = "tissue-engineered product"
+
+
+class VectorType(str, enum.Enum):
+    lentiviral = "lentiviral"
+    gammaretroviral = "gammaretroviral"
+    aav = "AAV"
+    adenoviral = "adenoviral"
+    hsv = "HSV"
+    transposon = "transposon"
+    plasmid = "plasmid"
+    mrna = "mRNA"
+
+
+INTEGRATING = {VectorType.lentiviral, VectorType.gammaretroviral, VectorType.transposon}
+
+
+class Vector(Strict):
+    type: VectorType
+    name: Text | None = None
+    """Vector name or code."""
+    generation: Text | None = None
+    """e.g. 'third-generation, self-inactivating'."""
+    pseudotype_or_serotype: Text | None = None
+    """Envelope pseudotype (VSV-G) or capsid serotype (AAV9)."""
+    integrating: bool
+    """Whether the vector integrates into the host genome (drives RCR/RCL testing and 15-year follow-up)."""
+    replication_competent: bool = False
+    promoter: Text | None = None
+    transgene: Text | None = None
+    """Expression cassette / transgene description."""
+    description: Markdown | None = None
+
+
+class Editing(Strict):
+    nuclease: Text
+    targets: list[Text] = Field(min_length=1)
+    delivery: Text
+
+
+class CAR(Strict):
+    """Chimeric antigen receptor construct."""
+
+    target: Text
+    binder: Text
+    """Antigen-binding domain, e.g. 'murine FMC63-derived scFv'."""
+    hinge_transmembrane: Text | None = None
+    costimulatory_domain: Text | None = None
+    signalling_domain: Text = "CD3ζ"
+    generation: Text | None = None
+
+
+class GeneticModification(Strict):
+    method: Text
+    """How the genetic material is introduced (ex vivo transduction, in vivo vector administration, ...)."""
+    vector: Vector | None = None
+    editing: Editing | None = None
+    car: CAR | None = None
+
+
+class IntendedAction(str, enum.Enum):
+    pharmacological_immunological_metabolic = "pharmacological, immunological or metabolic"
+    regenerate_repair_replace = "regenerate, repair or replace tissue"
+
+
+class ClassificationBasis(Strict):
+    """Facts from which the EU ATMP class follows (REFERENCE §3.1)."""
+
+    recombinant_nucleic_acid: bool = False
+    substantially_manipulated: bool = False
+    homologous_use: bool = False
+    intended_action: IntendedAction | None = None
+    integral_device: bool = False
+    viable_cells: bool = False
+    cat_recommendation: Text | None = None
+    """Reference of a CAT classification recommendation, if obtained."""
+
+
+class Route(str, enum.Enum):
+    intravenous = "intravenous"
+    subretinal = "subretinal"
+    intravitreal = "intravitreal"
+    intrathecal = "intrathecal"
+    intracerebral = "intracerebral"
+    intra_articular = "intra-articular"
+    intralesional = "intralesional"
+    intramuscular = "intramuscular"
+    surgical_implantation = "surgical implantation"
+
+
+class Storage(str, enum.Enum):
+    cryopreserved = "cryopreserved"
+    fresh = "fresh"
+    frozen = "frozen"
+    refrigerated = "refrigerated"
+
+
+class WithdrawnCountry(Strict):
+    country: Text
+    reason: Text
+
+
+class Product(Strict):
+    """The investigational product, described once for every jurisdiction."""
+
+    code: Text
+    """Sponsor's product code (used in headers and file names)."""
+    name: Text
+    """Full proper or descriptive name."""
+    inn: Text | None = None
+    """INN / USAN, if assigned."""
+    trade_name: Text | None = None
+    pharmacological_class: Text | None = None
+    description: Markdown | None = None
+    modality: Modality
+    origin: Origin
+    cell_type: Text | None = None
+    genetic_modification: GeneticModification | None = None
+    mechanism_of_action: Markdown | None = None
+    route: Route
+    dosage_form: Text | None = None
+    """e.g. 'suspension for intravenous infusion'."""
+    storage: Storage | None = None
+    eu_class: EUClass | None = None
+    """Declared EU ATMP class."""
+    classification_basis: ClassificationBasis | None = None
+    contains_gmo: bool = False
+    """Whether the IMP consists of or contains genetically modified organisms (CTR Annex I B)."""
+    withdrawn_countries: list[WithdrawnCountry] = Field(default_factory=list)
+    """Countries where withdrawn from investigation or marketing for safety or effectiveness reasons."""
+    marketed_countries: list[Text] = Field(default_factory=list)

@@ -1,0 +1,321 @@
+"""Quality / CMC in CTD 3.2.S, 3.2.P and 3.2.A terms."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from pydantic import Field
+
+from dossier.model.base import Address, Duration, Id, Markdown, Organisation, Strict, Table, TemperatureRange, Text
+
+
+class Manufacturer(Strict):
+    name: Text
+    address: Address
+    responsibilities: list[Text] = Field(min_length=1)
+    """e.g. 'drug substance manufacture', 'release testing', 'storage'."""
+    gmp_status: Text | None = None
+    """GMP status or authorisation, e.g. 'FDA-registered; EU MIA UK/MIA 31207'."""
+
+
+class InProcessControl(Strict):
+    test: Text
+    acceptance: Text
+    """Acceptance criterion or action limit."""
+
+
+class ProcessStep(Strict):
+    step: Text
+    """Step number or short label, e.g. '3'."""
+    name: Text
+    description: Markdown
+    controls: list[InProcessControl] = Field(default_factory=list)
+    critical: bool = False
+    """Critical step (3.2.S.2.4 / 3.2.P.3.4)."""
+    hold_time: Duration | None = None
+    hold_condition: Text | None = None
+
+
+class Process(Strict):
+    version: Text
+    """Process version; lots record which version made them."""
+    description: Markdown
+    batch_definition: Text | None = None
+    scale: Text | None = None
+    steps: list[ProcessStep] = Field(default_factory=list)
+
+
+class MaterialRole(str, enum.Enum):
+    starting_material = "starting material"
+    raw_material = "raw material"
+    reagent = "reagent"
+    excipient = "excipient"
+    ancillary = "ancillary material"
+
+
+class MaterialOrigin(str, enum.Enum):
+    human = "human"
+    animal = "animal"
+    recombinant = "recombinant"
+    synthetic = "synthetic"
+    microbial = "microbial"
+    plant = "plant"
+
+
+class Material(Strict):
+    name: Text
+    role: MaterialRole
+    origin: MaterialOrigin
+    species: Text | None = None
+    """Species or tissue source for human/animal materials, e.g. 'bovine (US-sourced serum)'."""
+    supplier: Text | None = None
+    grade: Text | None = None
+    """e.g. 'GMP grade', 'Ph. Eur.', 'research grade with qualification'."""
+    step: Text | None = None
+    """Process step in which it is used."""
+    safety: Text | None = None
+    """Adventitious agent / TSE controls (testing, CoA, certificate of suitability)."""
+
+
+class CellBankType(str, enum.Enum):
+    mcb = "master cell bank"
+    wcb = "working cell bank"
+    mvb = "master virus bank"
+    bacterial = "bacterial cell bank"
+
+
+class CellBank(Strict):
+    name: Text
+    type: CellBankType
+    cell_line: Text
+    tests: list[Text] = Field(default_factory=list)
+    """Qualification tests performed (ICH Q5A/Q5D)."""
+
+
+class Plasmid(Strict):
+    name: Text
+    description: Text
+    manufacturer: Text | None = None
+    tests: list[Text] = Field(default_factory=list)
+
+
+class TestCategory(str, enum.Enum):
+    """Release test categories for CGT products (REFERENCE §2.1.1)."""
+
+    sterility = "sterility"
+    mycoplasma = "mycoplasma"
+    endotoxin = "endotoxin"
+    adventitious_agents = "adventitious agents"
+    replication_competent_virus = "replication-competent virus"
+    identity = "identity"
+    purity = "purity"
+    potency = "potency"
+    strength = "strength"
+    viability = "viability"
+    vcn = "vector copy number"
+    general = "general"
+
+
+class MethodStatus(str, enum.Enum):
+    compendial = "compendial"
+    validated = "validated"
+    qualified = "qualified"
+    in_development = "in development"
+
+
+class SpecTest(Strict):
+    """One line of a release specification."""
+
+    test: Text
+    category: TestCategory
+    method: Text
+    acceptance: Text
+    """Acceptance criterion, e.g. '≥ 70 % viable cells'."""
+    method_status: MethodStatus | None = None
+    result_before_release: bool = True
+    """False when the result comes after release (e.g. 14-day sterility of a fresh product)."""
+
+
+class Procedure(Strict):
+    """An analytical procedure (3.2.S.4.2 / 3.2.P.5.2)."""
+
+    id: Id
+    name: Text
+    principle: Markdown
+    status: MethodStatus
+    validation_summary: Markdown | None = None
+
+
+class Impurity(Strict):
+    name: Text
+    kind: Text
+    """'product-related' or 'process-related' (free text allows e.g. 'process-related (reagent)')."""
+    control: Text
+    """How it is controlled or cleared."""
+
+
+class Characterisation(Strict):
+    structure: Markdown
+    """Elucidation of structure and other characteristics (3.2.S.3.1)."""
+    impurities: list[Impurity] = Field(default_factory=list)
+
+
+class StudyKind(str, enum.Enum):
+    long_term = "long-term"
+    accelerated = "accelerated"
+    shipping = "shipping"
+    in_use = "in-use"
+    freeze_thaw = "freeze-thaw"
+
+
+class StabilityStudy(Strict):
+    kind: StudyKind
+    condition: Text
+    duration: Duration
+    lots: list[Id] = Field(default_factory=list)
+    timepoints: list[Text] = Field(default_factory=list)
+    status: Text
+    """e.g. 'ongoing, 12 months completed', 'complete'."""
+    results: Markdown | None = None
+
+
+class Stability(Strict):
+    shelf_life: Duration | None = None
+    """Proposed shelf life (or hold time) under the storage condition."""
+    storage: TemperatureRange | None = None
+    storage_description: Text | None = None
+    in_use_period: Duration | None = None
+    """Maximum time from thaw / preparation to end of administration."""
+    studies: list[StabilityStudy] = Field(default_factory=list)
+    summary: Markdown | None = None
+    protocol: Markdown | None = None
+    """Post-approval / ongoing stability protocol and commitment."""
+
+
+class ContainerClosure(Strict):
+    description: Markdown
+    materials: Text | None = None
+    supplier: Text | None = None
+
+
+class DrugSubstance(Strict):
+    """One drug substance (active substance); a product may define more than one."""
+
+    id: Id
+    name: Text
+    definition: Markdown
+    """What the sponsor defines as this drug substance, and why (FDA CMC-GT 2020 §IV)."""
+    nomenclature: Markdown | None = None
+    structure: Markdown | None = None
+    general_properties: Markdown | None = None
+    manufacturers: list[Manufacturer] = Field(default_factory=list)
+    process: Process | None = None
+    materials: list[Material] = Field(default_factory=list)
+    cell_banks: list[CellBank] = Field(default_factory=list)
+    plasmids: list[Plasmid] = Field(default_factory=list)
+    process_validation: Markdown | None = None
+    process_development: Markdown | None = None
+    characterisation: Characterisation | None = None
+    specification: list[SpecTest] = Field(default_factory=list)
+    procedures: list[Procedure] = Field(default_factory=list)
+    specification_justification: Markdown | None = None
+    reference_standards: Markdown | None = None
+    container_closure: ContainerClosure | None = None
+    stability: Stability | None = None
+
+
+class Component(Strict):
+    name: Text
+    function: Text
+    amount: Text | None = None
+    """Quantity per unit or concentration, e.g. '7.5 % (v/v)'."""
+    standard: Text | None = None
+    """Quality standard, e.g. 'USP/Ph. Eur.'."""
+    origin: MaterialOrigin | None = None
+
+
+class PharmaceuticalDevelopment(Strict):
+    components: Markdown | None = None
+    formulation: Markdown | None = None
+    process_development: Markdown | None = None
+    container_closure: Markdown | None = None
+    microbiological_attributes: Markdown | None = None
+    compatibility: Markdown | None = None
+
+
+class DrugProduct(Strict):
+    name: Text
+    description: Markdown
+    strength: Text | None = None
+    """How strength / dose is expressed and calculated."""
+    composition: list[Component] = Field(default_factory=list)
+    process_components: list[Text] = Field(default_factory=list)
+    """Components used in manufacture but not present in the final product."""
+    pharmaceutical_development: PharmaceuticalDevelopment | None = None
+    manufacturers: list[Manufacturer] = Field(default_factory=list)
+    batch_formula: Markdown | None = None
+    process: Process | None = None
+    process_validation: Markdown | None = None
+    excipients: Markdown | None = None
+    """Control of excipients, incl. those of human or animal origin (3.2.P.4)."""
+    specification: list[SpecTest] = Field(default_factory=list)
+    procedures: list[Procedure] = Field(default_factory=list)
+    impurities: list[Impurity] = Field(default_factory=list)
+    specification_justification: Markdown | None = None
+    reference_standards: Markdown | None = None
+    container_closure: ContainerClosure | None = None
+    stability: Stability | None = None
+    site_handling: Markdown | None = None
+    """Handling at the clinical site: thaw, dilution, transport to bedside, hold times."""
+
+
+class LotUse(str, enum.Enum):
+    clinical = "clinical"
+    nonclinical = "nonclinical"
+    stability = "stability"
+    engineering = "engineering"
+    development = "development"
+
+
+class LotResult(Strict):
+    test: Text
+    result: Text
+
+
+class Lot(Strict):
+    id: Id
+    material: Id
+    """`drug_substances[].id` or 'drug_product'."""
+    process_version: Text
+    manufacture_date: dt.date | None = None
+    site: Text | None = None
+    scale: Text | None = None
+    uses: list[LotUse] = Field(min_length=1)
+    results: list[LotResult] = Field(default_factory=list)
+
+
+class Appendices(Strict):
+    facilities: Markdown | None = None
+    """3.2.A.1 facilities and equipment."""
+    adventitious_agents: Markdown | None = None
+    """3.2.A.2 adventitious agents safety evaluation."""
+    novel_excipients: Markdown | None = None
+    """3.2.A.3 novel excipients (state 'none' with reason if none)."""
+    solvents_and_diluents: Markdown | None = None
+    """EU IMPD A.4 solvents for reconstitution and diluents."""
+
+
+class Quality(Strict):
+    summary: Markdown | None = None
+    """Quality overall summary introduction (2.3)."""
+    drug_substances: list[DrugSubstance] = Field(default_factory=list)
+    drug_product: DrugProduct | None = None
+    lots: list[Lot] = Field(default_factory=list)
+    comparability: Markdown | None = None
+    appendices: Appendices = Field(default_factory=Appendices)
+    regional_information: Markdown | None = None
+    placebo: Markdown | None = None
+    testing_sites: list[Organisation] = Field(default_factory=list)
+    batch_analyses_summary: Markdown | None = None
+    batch_table: Table | None = None
