@@ -104,7 +104,7 @@ class _Builder:
             return None
         if id(node) in self._seen:
             self.error(
-                node,
+                self._alias_site(node, path),
                 "YAML-ALIAS",
                 "anchors and aliases (&name / *name) are not supported",
                 "write the value out in full; a dossier states each fact explicitly",
@@ -120,6 +120,14 @@ class _Builder:
                 self.error(node, "YAML-TAG", f"tag {node.tag!r} is not allowed", "remove the tag", path)
             return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
         return self._scalar(node, path)
+
+    def _alias_site(self, node: yaml.Node, path: PathT) -> yaml.Node:
+        """An alias has no mark of its own: report it at the key that holds it."""
+        if path in self.smap.keys:
+            line, col = self.smap.keys[path]
+            mark = yaml.Mark("", 0, line - 1, col - 1, None, None)
+            return yaml.ScalarNode(_STD + "str", "", mark, mark)
+        return node
 
     def _mapping(self, node: yaml.MappingNode, path: PathT, depth: int) -> dict[str, Any]:
         if node.tag != _STD + "map":
@@ -155,7 +163,8 @@ class _Builder:
                 path,
             )
             return None
-        if node.style is None and node.tag == _STD + "null" and node.value in _NULL_WORDS:
+        # plain style is None in the pure parser and '' in libyaml's
+        if not node.style and node.tag == _STD + "null" and node.value in _NULL_WORDS:
             return None
         return node.value
 
@@ -180,7 +189,7 @@ def _decode(raw: bytes, file: str) -> tuple[str | None, list[Finding]]:
         ]
 
 
-def load_text(text: str, file: str) -> LoadResult:
+def load_text(text: str, file: str, *, mapping: bool = True) -> LoadResult:
     """Parse YAML text; never raises for bad input, returns findings instead."""
     smap = SourceMap(file)
     try:
@@ -205,14 +214,14 @@ def load_text(text: str, file: str) -> LoadResult:
         )
     builder = _Builder(smap)
     data = builder.build(root, ())
-    if not isinstance(root, yaml.MappingNode):
+    if mapping and not isinstance(root, yaml.MappingNode):
         kind = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
         builder.error(root, "YAML-ROOT", f"the top level is {kind}, not a mapping of keys to values", "the file must start with keys such as 'submission:'")
         data = None
     return LoadResult(data, smap, builder.findings)
 
 
-def load_file(path: Path, display: str | None = None) -> LoadResult:
+def load_file(path: Path, display: str | None = None, *, mapping: bool = True) -> LoadResult:
     """Read and parse a YAML file. OSError propagates (the caller maps it to exit 2)."""
     file = display or str(path)
     size = path.stat().st_size
@@ -233,4 +242,4 @@ def load_file(path: Path, display: str | None = None) -> LoadResult:
     text, findings = _decode(path.read_bytes(), file)
     if text is None:
         return LoadResult(None, SourceMap(file), findings)
-    return load_text(text, file)
+    return load_text(text, file, mapping=mapping)

@@ -224,6 +224,11 @@ class DrugSubstance(Strict):
     container_closure: ContainerClosure | None = None
     stability: Stability | None = None
 
+    @property
+    def lot_key(self) -> str:
+        """What `Lot.material` says for lots of this drug substance."""
+        return self.id
+
 
 class Component(Strict):
     name: Text
@@ -268,6 +273,11 @@ class DrugProduct(Strict):
     stability: Stability | None = None
     site_handling: Markdown | None = None
     """Handling at the clinical site: thaw, dilution, transport to bedside, hold times."""
+
+    @property
+    def lot_key(self) -> str:
+        """What `Lot.material` says for drug product lots."""
+        return "drug_product"
 
 
 class LotUse(str, enum.Enum):

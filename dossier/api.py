@@ -1,0 +1,232 @@
+"""The stages as importable functions: load, check, build, preflight, schema.
+
+Nothing here prints or exits; `cli.py` does that. Heavy imports (Jinja
+templates, WeasyPrint, pikepdf) happen inside the functions that need them so
+that `dossier check` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dossier import __version__
+from dossier.errors import InputFileError, OutputError, PreflightFailure, UsageError
+from dossier.findings import Finding, Severity, has_errors, sort_findings
+from dossier.io.yamlsource import SourceMap, load_file
+from dossier.model import Dossier
+from dossier.packs import available, load_pack
+from dossier.validate import validate
+
+
+@dataclass
+class Loaded:
+    path: Path
+    dossier: Dossier | None
+    source_map: SourceMap
+    findings: list[Finding]
+
+
+@dataclass
+class TargetReport:
+    target: str
+    required_total: int = 0
+    required_present: int = 0
+
+
+@dataclass
+class CheckResult:
+    loaded: Loaded
+    findings: list[Finding]
+    reports: list[TargetReport] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.findings)
+
+
+@dataclass
+class BuildResult:
+    check: CheckResult
+    output: Path | None = None
+    pages: int = 0
+    preflight: list[Finding] = field(default_factory=list)
+
+
+def resolve_input(path: Path) -> Path:
+    """Accept the dossier file, or a folder holding exactly one dossier.yaml."""
+    if path.is_dir():
+        candidate = path / "dossier.yaml"
+        if not candidate.is_file():
+            raise InputFileError(f"{path}: folder has no dossier.yaml", hint="pass the dossier's YAML file")
+        return candidate
+    if not path.exists():
+        raise InputFileError(f"{path}: no such file", hint="check the path")
+    if not path.is_file():
+        raise InputFileError(f"{path}: not a regular file")
+    return path
+
+
+def load(path: Path) -> Loaded:
+    path = resolve_input(path)
+    try:
+        result = load_file(path, display=str(path))
+    except OSError as exc:
+        raise InputFileError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if result.findings or result.data is None:
+        return Loaded(path, None, result.source_map, sort_findings(result.findings))
+    dossier, findings = validate(result.data, result.source_map)
+    return Loaded(path, dossier, result.source_map, sort_findings(findings))
+
+
+def targets_for(target: str) -> list[str]:
+    names = available()
+    if target == "all":
+        return names
+    if target not in names:
+        raise UsageError(f"unknown target {target!r}", hint=f"choose one of: {', '.join(names + ['all'])}")
+    return [target]
+
+
+def check(path: Path, target: str = "all") -> CheckResult:
+    from dossier.rules.engine import check_dossier
+
+    names = targets_for(target)
+    loaded = load(path)
+    if loaded.dossier is None:
+        return CheckResult(loaded, loaded.findings)
+    findings = list(loaded.findings)
+    reports = []
+    for name in names:
+        pack = load_pack(name)
+        pc = check_dossier(pack, loaded.dossier, loaded.source_map)
+        findings += pc.findings
+        reports.append(TargetReport(name, pc.readiness.required, pc.readiness.present))
+    return CheckResult(loaded, sort_findings(findings), reports)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def default_output(loaded: Loaded, target: str, fmt: str, section: str | None, draft: bool) -> Path:
+    assert loaded.dossier is not None
+    parts = [_slug(loaded.dossier.product.code), target]
+    if section:
+        parts.append(_slug(section))
+    if draft:
+        parts.append("draft")
+    return loaded.path.parent / ("-".join(parts) + "." + fmt)
+
+
+def _check_output(out: Path, inputs: list[Path]) -> Path:
+    if out.exists() and out.is_dir():
+        raise OutputError(f"{out}: is a directory", hint="give a file name, e.g. -o out/ind.pdf")
+    if any(out.resolve() == p.resolve() for p in inputs):
+        raise OutputError(f"{out}: refusing to overwrite an input file", hint="choose another output path")
+    parent = out.parent if str(out.parent) else Path(".")
+    if not parent.is_dir():
+        raise OutputError(f"{parent}: output folder does not exist", hint=f"create it first: mkdir -p {parent}")
+    if not os.access(parent, os.W_OK):
+        raise OutputError(f"{parent}: output folder is not writable")
+    return out
+
+
+def atomic_write(out: Path, data: bytes, verify=None) -> None:
+    """Write via a temp file in the same folder; `verify(tmp_path)` may veto before the rename."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    tmp_path = Path(tmp)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp_path, 0o666 & ~umask)
+        if verify is not None:
+            verify(tmp_path)
+        os.replace(tmp_path, out)
+    except OSError as exc:
+        tmp_path.unlink(missing_ok=True)
+        raise OutputError(f"{out}: cannot write ({exc.strerror or exc})") from None
+    except BaseException:
+        tmp_path.unlink(missing_ok=True)
+        raise
+
+
+def build(
+    path: Path,
+    target: str,
+    *,
+    output: Path | None = None,
+    fmt: str = "pdf",
+    section: str | None = None,
+    draft: bool = False,
+) -> BuildResult:
+    from dossier.packs.outline import select
+    from dossier.render.html import RenderOptions, render_html
+    from dossier.rules.engine import check_dossier
+
+    if target not in available():
+        raise UsageError(f"unknown target {target!r}", hint=f"choose one of: {', '.join(available())}")
+    if fmt not in ("pdf", "html"):
+        raise UsageError(f"unknown format {fmt!r}", hint="choose pdf or html")
+    loaded = load(path)
+    if loaded.dossier is None:
+        return BuildResult(CheckResult(loaded, loaded.findings))
+    pack = load_pack(target)
+    pc = check_dossier(pack, loaded.dossier, loaded.source_map)
+    missing, outline = pc.missing, pc.outline
+    result = BuildResult(CheckResult(loaded, sort_findings(loaded.findings + pc.findings)))
+    if not result.check.ok and not draft:
+        return result
+    nodes = outline
+    section_title = None
+    if section:
+        nodes = select(pack, outline, section)
+        section_title = pack.alias_titles.get(section) or " / ".join(f"{n.id} {n.title}" for n in nodes)
+        section_title = f"{section} {section_title}" if section in pack.alias_titles else section_title
+        for n in nodes:
+            _relevel(n, 1)
+    out = _check_output(output or default_output(loaded, target, fmt, section, draft), [loaded.path])
+    options = RenderOptions(draft=draft, section_title=section_title, missing=missing if draft else {}, tool_version=__version__)
+    html = render_html(pack, loaded.dossier, nodes, options)
+    if fmt == "html":
+        atomic_write(out, html.encode("utf-8"))
+        result.output = out
+        return result
+    from dossier.preflight import preflight as run_preflight
+    from dossier.render.pdf import html_to_pdf
+
+    pdf = html_to_pdf(html, extra_roots=[loaded.path.parent])
+
+    def verify(tmp: Path) -> None:
+        result.preflight = run_preflight(tmp, page_size=pack.page.preflight_size)
+        if has_errors(result.preflight):
+            first = next(f for f in result.preflight if f.severity is Severity.ERROR)
+            raise PreflightFailure(f"the generated PDF fails preflight ({first.rule}: {first.message}); this is a bug in dossier")
+
+    atomic_write(out, pdf, verify)
+    result.output = out
+    return result
+
+
+def _relevel(node, level: int) -> None:
+    node.level = level
+    for child in node.children:
+        _relevel(child, level + 1)
+
+
+def preflight(path: Path, page_size: str | None = None) -> list[Finding]:
+    from dossier.preflight import preflight as run
+
+    return run(path, page_size=page_size)  # in check order, pages ascending
+
+
+def schema() -> dict:
+    s = Dossier.model_json_schema()
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **s}

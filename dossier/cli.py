@@ -1,0 +1,196 @@
+"""Command line: thin commands that parse options, call `dossier.api`, print, exit.
+
+Exit codes: 0 no error-level findings; 1 the dossier (or PDF) has problems;
+2 the tool could not do what was asked (bad option, missing file, unwritable
+output, internal error). Mapped here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from dossier import __version__
+from dossier.errors import DossierError
+
+app = typer.Typer(
+    name="dossier",
+    help="Assemble and check regulatory dossiers (FDA IND, EU IMPD) for cell and gene therapies.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,  # never dump locals: a dossier is confidential
+    rich_markup_mode=None,
+)
+
+EXIT_OK, EXIT_FINDINGS, EXIT_TOOL = 0, 1, 2
+
+
+class Target(str, enum.Enum):
+    ind = "ind"
+    impd = "impd"
+
+
+class CheckTarget(str, enum.Enum):
+    ind = "ind"
+    impd = "impd"
+    all = "all"
+
+
+class Format(str, enum.Enum):
+    pdf = "pdf"
+    html = "html"
+
+
+class ReportFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+
+
+class PageSize(str, enum.Enum):
+    letter = "letter"
+    a4 = "a4"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"dossier {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+) -> None:
+    """Assemble and check regulatory dossiers (FDA IND, EU IMPD) for cell and gene therapies."""
+
+
+def _emit(findings, fmt: ReportFormat, extra: dict | None = None) -> None:
+    from dossier import report
+
+    if fmt is ReportFormat.json:
+        sys.stdout.write(report.format_json(findings, extra))
+    else:
+        sys.stdout.write(report.format_text(findings))
+
+
+@app.command()
+def check(
+    path: Annotated[Path, typer.Argument(help="The dossier YAML file (or the folder holding dossier.yaml).")],
+    target: Annotated[CheckTarget, typer.Option("--target", "-t", help="Which submission to check against.")] = CheckTarget.all,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.text,
+) -> None:
+    """Validate the YAML and check completeness and consistency; print every finding."""
+    from dossier import api, report
+
+    result = api.check(path, target.value)
+    readiness = [
+        {"target": r.target, "required_present": r.required_present, "required_total": r.required_total}
+        for r in result.reports
+    ]
+    _emit(result.findings, fmt, {"readiness": readiness})
+    if fmt is ReportFormat.text:
+        for r in readiness:
+            typer.echo(f"{r['target']}: {r['required_present']}/{r['required_total']} required items present", err=True)
+        typer.echo(f"{result.loaded.path}: {report.summary(result.findings)}", err=True)
+    raise typer.Exit(EXIT_OK if result.ok else EXIT_FINDINGS)
+
+
+@app.command()
+def build(
+    path: Annotated[Path, typer.Argument(help="The dossier YAML file (or the folder holding dossier.yaml).")],
+    target: Annotated[Target, typer.Option("--target", "-t", help="Which document to build.")],
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Output file (default: beside the input, named after product and target).")] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="pdf or html.")] = Format.pdf,
+    section: Annotated[Optional[str], typer.Option("--section", "-s", help="Build one section of the pack's tree (e.g. 3.2.P.5 or 312.23(a)(7)); see 'dossier sections'.")] = None,
+    draft: Annotated[bool, typer.Option("--draft", help="Build despite missing content: placeholders name what is missing; pages are marked DRAFT.")] = False,
+) -> None:
+    """Render the IND or IMPD (or one section) to PDF or HTML; refuses while check finds errors unless --draft."""
+    from dossier import api, report
+    from dossier.findings import has_errors
+
+    result = api.build(path, target.value, output=output, fmt=fmt.value, section=section, draft=draft)
+    sys.stdout.write(report.format_text(result.check.findings))
+    if result.output is None:
+        if has_errors(result.check.findings):
+            typer.echo(f"{result.check.loaded.path}: {report.summary(result.check.findings)}; not built (use --draft for a draft)", err=True)
+        raise typer.Exit(EXIT_FINDINGS)
+    sys.stdout.write(report.format_text([f for f in result.preflight]))
+    typer.echo(f"wrote {result.output}" + (" (draft)" if draft else ""), err=True)
+    raise typer.Exit(EXIT_OK)
+
+
+@app.command()
+def preflight(
+    pdf: Annotated[Path, typer.Argument(help="Any PDF to check against submission-gateway expectations.")],
+    page_size: Annotated[Optional[PageSize], typer.Option("--page-size", help="Expected page size.")] = None,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.text,
+) -> None:
+    """Check a PDF: version, security, fonts, bookmarks, links, actions, metadata, page size, text."""
+    from dossier import api, report
+    from dossier.findings import has_errors
+
+    findings = api.preflight(pdf, page_size.value if page_size else None)
+    _emit(findings, fmt)
+    if fmt is ReportFormat.text:
+        typer.echo(f"{pdf}: {report.summary(findings)}", err=True)
+    raise typer.Exit(EXIT_FINDINGS if has_errors(findings) else EXIT_OK)
+
+
+@app.command()
+def schema(
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the JSON Schema here instead of standard output.")] = None,
+) -> None:
+    """Print the JSON Schema of the dossier YAML, for editors (yaml-language-server)."""
+    from dossier import api
+
+    text = json.dumps(api.schema(), indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+        return
+    api.atomic_write(api._check_output(output, []), text.encode("utf-8"))
+    typer.echo(f"wrote {output}", err=True)
+
+
+@app.command()
+def sections(
+    target: Annotated[Target, typer.Option("--target", "-t", help="Which pack to list.")],
+) -> None:
+    """List the section ids (and aliases) of a pack, for --section."""
+    from dossier.packs import load_pack
+
+    pack = load_pack(target.value)
+
+    def walk(items, depth):
+        for s in items:
+            typer.echo(f"{'  ' * depth}{s.id}  {s.title}" + ("  (one per item)" if s.repeat else ""))
+            walk(s.sections, depth + 1)
+
+    walk(pack.sections, 0)
+    for alias, ids in pack.aliases.items():
+        typer.echo(f"{alias}  -> {', '.join(ids)}")
+
+
+def main() -> None:
+    """Console entry point: run the app and map failures to exit code 2 without tracebacks."""
+    try:
+        app()
+    except DossierError as exc:
+        typer.echo(f"dossier: error: {exc.message}", err=True)
+        if exc.hint:
+            typer.echo(f"  hint: {exc.hint}", err=True)
+        sys.exit(EXIT_TOOL)
+    except KeyboardInterrupt:
+        typer.echo("dossier: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - last-resort guard: no traceback for users
+        if os.environ.get("DOSSIER_DEBUG"):
+            raise
+        typer.echo(f"dossier: internal error: {type(exc).__name__}: {exc}", err=True)
+        typer.echo("  hint: this is a bug in dossier; rerun with DOSSIER_DEBUG=1 for a traceback and report it", err=True)
+        sys.exit(EXIT_TOOL)

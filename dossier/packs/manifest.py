@@ -1,0 +1,139 @@
+"""The pack manifest (templates/<pack>/pack.yaml): a numbered section tree as data.
+
+A pack maps the facts of a `Dossier` onto one jurisdiction's document: which
+sections exist, in which order and nesting, which requirement each answers
+(`cite`), which facts each draws on (`show` / `template`), and which facts are
+required, possibly only when a product condition holds (`requires[].when`).
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from dossier.findings import Severity
+
+SectionId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9.()\-/]*$", max_length=40)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Verification(str, enum.Enum):
+    """How well the cited source was verified (REFERENCE.md §0.1)."""
+
+    verified = "V"
+    third_party = "V3P"
+    unverified = "R"
+
+
+class Requirement(_Strict):
+    """One fact a section needs before the document is complete."""
+
+    path: str
+    """Fact path: absolute (`sponsor.name`) or, in a repeated section, relative to the item (`@.materials`).
+    `[]` means "every item": `clinical.protocols[].population`."""
+    label: str
+    """What is missing, in the writer's words ("control of materials")."""
+    cite: str
+    """The source of the requirement (CFR section, guideline and section)."""
+    basis: Verification = Verification.verified
+    when: list[str] = Field(default_factory=list)
+    """Conditions (all must hold), by name from `dossier.facts`; prefix `!` negates."""
+    severity: Severity = Severity.ERROR
+
+    @field_validator("when", mode="before")
+    @classmethod
+    def _one_or_many(cls, v: object) -> object:
+        return [v] if isinstance(v, str) else v
+
+    @field_validator("severity", mode="before")
+    @classmethod
+    def _severity(cls, v: object) -> object:
+        return Severity[v.upper()] if isinstance(v, str) else v
+
+
+class Section(_Strict):
+    id: SectionId
+    title: str
+    cite: str = ""
+    """The requirement this section answers, e.g. '21 CFR 312.23(a)(7)(iv)(a)'."""
+    template: str | None = None
+    """Jinja template (relative to templates/) that presents this section's facts."""
+    show: list[str] = Field(default_factory=list)
+    """Narrative fact paths rendered in order when no template is given."""
+    repeat: str | None = None
+    """Render this section once per item of a list fact (e.g. one 3.2.S per drug substance)."""
+    repeat_title: str | None = None
+    """Title for each repetition; `{name}` is replaced by the item's name."""
+    when: list[str] = Field(default_factory=list)
+    """Include the section only when these conditions hold (else it is shown as not applicable)."""
+    requires: list[Requirement] = Field(default_factory=list)
+    params: dict[str, str | list[str]] = Field(default_factory=dict)
+    """Template parameters (e.g. which study types a Module 4 heading lists)."""
+    sections: list[Section] = Field(default_factory=list)
+
+    @field_validator("when", mode="before")
+    @classmethod
+    def _one_or_many(cls, v: object) -> object:
+        return [v] if isinstance(v, str) else v
+
+
+class RuleInstance(_Strict):
+    """A rule kind (Python, `dossier.rules.kinds`) applied with this pack's parameters and citation."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,6}-[A-Z]{2,5}-\d{3}$")]
+    use: str
+    """Rule kind name, e.g. 'dose-units-consistent'."""
+    severity: Severity = Severity.ERROR
+    cite: str
+    basis: Verification = Verification.verified
+    when: list[str] = Field(default_factory=list)
+    params: dict = Field(default_factory=dict)
+
+    @field_validator("when", mode="before")
+    @classmethod
+    def _one_or_many(cls, v: object) -> object:
+        return [v] if isinstance(v, str) else v
+
+    @field_validator("severity", mode="before")
+    @classmethod
+    def _severity(cls, v: object) -> object:
+        return Severity[v.upper()] if isinstance(v, str) else v
+
+
+class FrontMatter(_Strict):
+    """A generated page placed after the table of contents (e.g. the 312.23 cross-reference)."""
+
+    title: str
+    template: str
+
+
+class PageSetup(_Strict):
+    size: str
+    """CSS page size: 'letter' or 'A4'."""
+    preflight_size: str
+    """Size name for `dossier preflight --page-size`: letter or a4."""
+
+
+class Pack(_Strict):
+    name: str
+    title: str
+    """Document title, e.g. 'Investigational New Drug Application'."""
+    short_title: str
+    """Used in running headers and default file names, e.g. 'IND'."""
+    jurisdiction: str
+    rule_prefix: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,6}$")]
+    page: PageSetup
+    vocabulary: dict[str, str] = Field(default_factory=dict)
+    """Words that differ by jurisdiction (drug substance / active substance, ...)."""
+    aliases: dict[str, list[SectionId]] = Field(default_factory=dict)
+    """Alternative ids that select several sections, e.g. '312.23(a)(7)' -> CMC sections."""
+    alias_titles: dict[str, str] = Field(default_factory=dict)
+    front_matter: list[FrontMatter] = Field(default_factory=list)
+    """Templates rendered after the table of contents (e.g. the 312.23 cross-reference)."""
+    sections: list[Section]
+    rules: list[RuleInstance] = Field(default_factory=list)

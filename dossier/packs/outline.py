@@ -1,0 +1,106 @@
+"""Expand a pack's section tree against one dossier into the concrete outline.
+
+Repeated sections (one 3.2.S per drug substance, one protocol section per
+protocol) become one node per item; conditional sections are kept but marked
+not applicable, so the document can say why a heading has no content.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from dossier import facts, factpath
+from dossier.errors import UsageError
+from dossier.io.yamlsource import PathT
+from dossier.model import Dossier
+from dossier.packs.manifest import Pack, Section
+
+
+@dataclass
+class Node:
+    section: Section
+    id: str
+    title: str
+    level: int
+    anchor: str
+    item: Any = None
+    """The list item a repeated section (or its descendants) is about."""
+    item_path: PathT = ()
+    applicable: bool = True
+    children: list[Node] = field(default_factory=list)
+
+    def walk(self):
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    @property
+    def cite(self) -> str:
+        return self.section.cite
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _item_name(item: Any) -> str:
+    for attr in ("name", "title", "id"):
+        value = getattr(item, attr, None)
+        if value:
+            return str(value)
+    return ""
+
+
+def build_outline(pack: Pack, dossier: Dossier) -> list[Node]:
+    used: set[str] = set()
+    return [n for s in pack.sections for n in _expand(s, dossier, 1, None, (), True, used)]
+
+
+def _expand(section: Section, d: Dossier, level: int, item: Any, item_path: PathT, parent_ok: bool, used: set[str]) -> list[Node]:
+    applicable = parent_ok and facts.holds(section.when, d)
+    if section.repeat and applicable:
+        relative, path = factpath.split_relative(section.repeat)
+        pairs = factpath.resolve(item if relative else d, path, item_path if relative else ())
+        if len(pairs) == 1 and isinstance(pairs[0][1], list):
+            base, items = pairs[0]
+            pairs = [(base + (i,), it) for i, it in enumerate(items)]
+        nodes = []
+        for where, it in pairs:
+            title = (section.repeat_title or section.title).replace("{name}", _item_name(it))
+            nodes.append(_node(section, d, level, title, it, where, True, used))
+        return nodes
+    return [_node(section, d, level, section.title, item, item_path, applicable, used)]
+
+
+def _node(section: Section, d: Dossier, level: int, title: str, item: Any, item_path: PathT, applicable: bool, used: set[str]) -> Node:
+    anchor = base = "s-" + _slug(section.id)
+    n = 2
+    while anchor in used:
+        anchor = f"{base}-{n}"
+        n += 1
+    used.add(anchor)
+    node = Node(section, section.id, title, level, anchor, item, item_path, applicable)
+    for child in section.sections:
+        node.children.extend(_expand(child, d, level + 1, item, item_path, applicable, used))
+    return node
+
+
+def select(pack: Pack, outline: list[Node], section_id: str) -> list[Node]:
+    """The nodes `--section ID` asks for: a section id or one of the pack's aliases."""
+    wanted = pack.aliases.get(section_id, [section_id])
+    found = [n for root in outline for n in root.walk() if n.id in wanted]
+    if not found:
+        ids = sorted({n.id for root in outline for n in root.walk()} | set(pack.aliases))
+        import difflib
+
+        close = difflib.get_close_matches(section_id, ids, n=3)
+        hint = f"did you mean {', '.join(close)}?" if close else "run 'dossier sections --target ...' to list the ids"
+        raise UsageError(f"section {section_id!r} is not in the {pack.short_title} pack", hint=hint)
+    # keep document order, drop nodes already inside another selected node
+    chosen: list[Node] = []
+    for node in found:
+        if not any(node is not other and node in list(other.walk()) for other in found):
+            chosen.append(node)
+    return chosen

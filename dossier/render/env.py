@@ -1,0 +1,38 @@
+"""The one place that builds a Jinja environment: autoescape on, undefined is an error."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import jinja2
+
+from dossier.model.base import sci
+from dossier.render.markdown import render_markdown
+from dossier.resources import templates_dir
+
+
+def _value(v: Any) -> str:
+    """Enum members print their value; everything else its str()."""
+    return str(getattr(v, "value", v))
+
+
+def _date(v: dt.date | None) -> str:
+    return v.strftime("%d %B %Y").lstrip("0") if v else ""
+
+
+def _yesno(v: bool) -> str:
+    return "Yes" if v else "No"
+
+
+def make_env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    env.filters.update(md=render_markdown, v=_value, date=_date, sci=sci, yesno=_yesno)
+    return env

@@ -1,0 +1,79 @@
+"""HTML -> submission-ready PDF. The only module that imports WeasyPrint.
+
+WeasyPrint lays out the pages; pikepdf then does what WeasyPrint does not
+(TECH-NOTES §0.1): open with the bookmarks panel, name fully embedded fonts
+without a subset tag, linearise for fast web view, and write a deterministic
+document ID so the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pikepdf
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+from dossier.errors import RenderError
+from dossier.resources import templates_dir
+
+_SUBSET_TAG = re.compile(r"^/?[A-Z]{6}\+")
+
+
+class SandboxFetcher(URLFetcher):
+    """Fetch only files inside the allowed folders (templates, the dossier's own folder).
+
+    Everything else -- network, other local files, data: URIs -- is refused, so nothing
+    in a dossier can make the renderer read /etc/passwd or call a metadata service.
+    """
+
+    def __init__(self, roots: list[Path]) -> None:
+        super().__init__(timeout=1, allowed_protocols=("file",), fail_on_errors=True)
+        self.roots = [r.resolve() for r in roots]
+
+    def fetch(self, url, headers=None):  # noqa: D102 - WeasyPrint API
+        if not url.startswith("file://"):
+            raise FatalURLFetchingError(f"blocked resource (not a local bundled file): {url[:80]}")
+        from urllib.parse import unquote, urlparse
+
+        path = Path(unquote(urlparse(url).path)).resolve()
+        if not any(path == r or r in path.parents for r in self.roots):
+            raise FatalURLFetchingError(f"blocked resource outside the allowed folders: {url[:80]}")
+        return super().fetch(url, headers)
+
+
+def html_to_pdf(html: str, *, extra_roots: list[Path] | None = None) -> bytes:
+    """Lay out `html` and return finished PDF bytes (page mode, fonts, linearised)."""
+    base = templates_dir() / "_base"
+    fetcher = SandboxFetcher([templates_dir(), *(extra_roots or [])])
+    try:
+        document = HTML(string=html, base_url=str(base) + "/", url_fetcher=fetcher)
+        raw = document.write_pdf(font_config=FontConfiguration(), full_fonts=True, pdf_version="1.7")
+    except FatalURLFetchingError as exc:
+        raise RenderError(f"rendering refused a resource: {exc}") from None
+    return finish_pdf(raw)
+
+
+def finish_pdf(raw: bytes) -> bytes:
+    with pikepdf.open(io.BytesIO(raw)) as pdf:
+        if "/Outlines" in pdf.Root and "/First" in pdf.Root.Outlines:
+            pdf.Root.PageMode = pikepdf.Name.UseOutlines
+        _strip_subset_tags(pdf)
+        out = io.BytesIO()
+        pdf.save(out, linearize=True, deterministic_id=True, compress_streams=True)
+    return out.getvalue()
+
+
+def _strip_subset_tags(pdf: pikepdf.Pdf) -> None:
+    """WeasyPrint names fully embedded fonts 'ABCDEF+Name'; the tag wrongly says 'subset'."""
+    for obj in pdf.objects:
+        if not isinstance(obj, pikepdf.Dictionary):
+            continue
+        kind = obj.get("/Type")
+        if kind == "/Font" and "/BaseFont" in obj:
+            obj.BaseFont = pikepdf.Name("/" + _SUBSET_TAG.sub("", str(obj.BaseFont)))
+        elif kind == "/FontDescriptor" and "/FontName" in obj:
+            obj.FontName = pikepdf.Name("/" + _SUBSET_TAG.sub("", str(obj.FontName)))

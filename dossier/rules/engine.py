@@ -1,0 +1,126 @@
+"""Run a pack's completeness requirements and rule instances over one dossier.
+
+Rule kinds report `Violation`s (a YAML path and a message); the engine stamps
+the instance's id, severity and citation and locates the path in the source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dossier import facts, factpath
+from dossier.findings import Finding
+from dossier.io.yamlsource import SourceMap, format_path
+from dossier.model import Dossier
+from dossier.packs.manifest import Pack, Requirement, Verification
+from dossier.packs.outline import Node, build_outline
+from dossier.rules.kinds import REGISTRY
+
+
+@dataclass(frozen=True)
+class Missing:
+    """A required fact absent from the dossier, as a draft placeholder shows it."""
+
+    section: str
+    label: str
+    path: str
+    cite: str
+
+
+def _cite(cite: str, basis: Verification) -> str:
+    return cite if basis is not Verification.unverified else f"{cite} [unverified reference]"
+
+
+def evaluate(node: Node, d: Dossier) -> list[tuple[Requirement, tuple, bool]]:
+    """(requirement, concrete yaml path, present?) for every required fact of an applicable node."""
+    if not node.applicable:
+        return []
+    out = []
+    for req in node.section.requires:
+        if not facts.holds(req.when, d):
+            continue
+        relative, path = factpath.split_relative(req.path)
+        root, base = (node.item, node.item_path) if relative else (d, ())
+        for where, value in factpath.resolve(root, path, base):
+            out.append((req, where, factpath.present(value)))
+    return out
+
+
+def _hint(where: tuple, req: Requirement) -> str:
+    parent = format_path(where[:-1]) or "the top level"
+    last = where[-1]
+    text = f"add '{last}:' under {parent}" if isinstance(last, str) else f"complete {format_path(where)}"
+    if req.when:
+        text += f" (required when {facts.describe(req.when)})"
+    return text
+
+
+@dataclass
+class Readiness:
+    required: int = 0
+    present: int = 0
+
+
+def completeness(pack: Pack, outline: list[Node], d: Dossier, smap: SourceMap) -> tuple[list[Finding], dict[str, list[Missing]], Readiness]:
+    findings: list[Finding] = []
+    by_anchor: dict[str, list[Missing]] = {}
+    ready = Readiness()
+    for root in outline:
+        for node in root.walk():
+            for req, where, ok in evaluate(node, d):
+                ready.required += 1
+                if ok:
+                    ready.present += 1
+                    continue
+                text = format_path(where)
+                cite = _cite(req.cite, req.basis)
+                findings.append(
+                    Finding(
+                        smap.locate(where),
+                        req.severity,
+                        f"{pack.rule_prefix}-REQ",
+                        f"{node.id} {node.title}: missing {req.label}",
+                        path=text,
+                        hint=_hint(where, req),
+                        citation=cite,
+                        section=node.id,
+                    )
+                )
+                by_anchor.setdefault(node.anchor, []).append(Missing(node.id, req.label, text, cite))
+    return findings, by_anchor, ready
+
+
+def run_rules(pack: Pack, d: Dossier, smap: SourceMap) -> list[Finding]:
+    findings = []
+    for rule in pack.rules:
+        if not facts.holds(rule.when, d):
+            continue
+        kind = REGISTRY[rule.use]
+        for v in kind.check(d, rule.params):
+            findings.append(
+                Finding(
+                    smap.locate(v.path),
+                    rule.severity,
+                    rule.id,
+                    v.message,
+                    path=format_path(v.path),
+                    hint=v.hint,
+                    citation=_cite(rule.cite, rule.basis),
+                )
+            )
+    return findings
+
+
+@dataclass
+class PackCheck:
+    findings: list[Finding]
+    missing: dict[str, list[Missing]]
+    outline: list[Node]
+    readiness: Readiness
+
+
+def check_dossier(pack: Pack, d: Dossier, smap: SourceMap) -> PackCheck:
+    outline = build_outline(pack, d)
+    findings, missing, ready = completeness(pack, outline, d, smap)
+    findings += run_rules(pack, d, smap)
+    return PackCheck(findings, missing, outline, ready)

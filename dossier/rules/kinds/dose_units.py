@@ -1,0 +1,38 @@
+"""dose-units-consistent: every clinical dose and the nonclinical dose justification count
+the same entity on the same basis (e.g. all "CAR-positive viable T cells per kg").
+
+Params: none.
+
+Passes: dose levels 1.0e6 and 2.0e6 CAR+ viable T cells/kg, supported dose 5.0e6 CAR+ viable T cells/kg.
+Fails: a dose level in vg/kg next to others in CAR+ viable T cells/kg.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dossier.model import Dossier
+from dossier.rules.violation import Violation
+
+KIND = "dose-units-consistent"
+
+
+def check(d: Dossier, params: dict) -> Iterator[Violation]:
+    doses = []
+    for i, p in enumerate(d.clinical.protocols):
+        for j, level in enumerate(p.treatment.dose_levels):
+            doses.append((("clinical", "protocols", i, "treatment", "dose_levels", j, "dose"), level.dose))
+        if p.treatment.max_dose:
+            doses.append((("clinical", "protocols", i, "treatment", "max_dose"), p.treatment.max_dose))
+    if d.nonclinical.dose_justification:
+        doses.append((("nonclinical", "dose_justification", "supported_dose"), d.nonclinical.dose_justification.supported_dose))
+    if not doses:
+        return
+    ref_path, ref = doses[0]
+    for path, dose in doses[1:]:
+        if not dose.comparable(ref):
+            yield Violation(
+                path,
+                f"dose in {dose.unit()} cannot be compared with {ref.unit()} used elsewhere",
+                "express every clinical dose and the supported dose with the same entity and basis",
+            )

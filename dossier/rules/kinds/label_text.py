@@ -1,0 +1,34 @@
+"""label-text: an investigational label at the given packaging level contains a required
+statement (case-insensitive, dashes and spaces normalised).
+
+Params: ``text`` (required statement), ``packaging`` ("immediate" or "outer"; omit for any).
+
+Passes: immediate label text includes "Caution: New Drug—Limited by Federal (or United States) law to investigational use."
+Fails: no immediate label, or its text lacks the statement.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from dossier.model import Dossier
+from dossier.rules.violation import Violation
+
+KIND = "label-text"
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"[‐‑‒–—−-]+", "-", text)).strip().lower()
+
+
+def check(d: Dossier, params: dict) -> Iterator[Violation]:
+    wanted = _norm(params["text"])
+    level = params.get("packaging")
+    labels = [(i, lb) for i, lb in enumerate(d.labels) if level is None or lb.packaging.value == level]
+    if not labels:
+        yield Violation(("labels",), f"no {level + ' ' if level else ''}label text is given", "add the label text under labels:")
+        return
+    for i, lb in labels:
+        if wanted not in _norm(lb.text):
+            yield Violation(("labels", i, "text"), f"{lb.packaging.value} label lacks the statement “{params['text']}”")

@@ -1,0 +1,29 @@
+"""schedule-visits: every visit named by an assessment in a schedule of assessments is one
+of the schedule's visits (catches typos that would leave a column empty).
+
+Params: none.
+
+Passes: visits [Screening, Day 0], assessment visits [Screening].
+Fails: assessment visits [Day 1] when Day 1 is not a visit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dossier.model import Dossier
+from dossier.rules.violation import Violation
+
+KIND = "schedule-visits"
+
+
+def check(d: Dossier, params: dict) -> Iterator[Violation]:
+    for i, p in enumerate(d.clinical.protocols):
+        soa = p.schedule_of_assessments
+        if soa is None:
+            continue
+        visits = set(soa.visits)
+        for j, a in enumerate(soa.assessments):
+            for k, v in enumerate(a.visits):
+                if v not in visits:
+                    yield Violation(("clinical", "protocols", i, "schedule_of_assessments", "assessments", j, "visits", k), f"assessment {a.name!r}: visit {v!r} is not in the schedule's visits")

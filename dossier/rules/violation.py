@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dossier.io.yamlsource import PathT
+
+
+@dataclass(frozen=True)
+class Violation:
+    """What a rule kind reports: where (YAML path) and what is wrong."""
+
+    path: PathT
+    message: str
+    hint: str = ""

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture
+def write(tmp_path):
+    """Write a dedented text (or bytes) file into tmp_path and return its path."""
+
+    def _write(content: str | bytes, name: str = "dossier.yaml") -> Path:
+        path = tmp_path / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8")
+        return path
+
+    return _write
+
+
+@pytest.fixture
+def minimal_text() -> str:
+    return (DATA / "minimal.yaml").read_text(encoding="utf-8")
