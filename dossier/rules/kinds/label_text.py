@@ -19,7 +19,7 @@ KIND = "label-text"
 
 
 def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"[‐‑‒–—−-]+", "-", text)).strip().lower()
+    return re.sub(r"\s+", " ", re.sub(r"\s*[‐‑‒–—−-]+\s*", "-", text)).strip().lower()
 
 
 def check(d: Dossier, params: dict) -> Iterator[Violation]:

@@ -1,0 +1,132 @@
+"""Meta-tests over the pack data: every section, requirement and rule is well formed and sourced."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from dossier import factpath, facts
+from dossier.model import Dossier
+from dossier.packs import available, load_pack
+from dossier.render.env import make_env
+from dossier.resources import templates_dir
+from dossier.rules.kinds import REGISTRY
+
+PACKS = available()
+
+
+def walk(sections, parents=()):
+    for s in sections:
+        yield s, parents
+        yield from walk(s.sections, parents + (s,))
+
+
+def test_both_packs_are_discovered():
+    assert PACKS == ["impd", "ind"]
+
+
+@pytest.mark.parametrize("name", PACKS)
+def test_section_ids_unique_and_nesting_at_most_four_levels(name):
+    pack = load_pack(name)
+    ids = [s.id for s, _ in walk(pack.sections)]
+    assert len(ids) == len(set(ids)), [i for i in ids if ids.count(i) > 1]
+    assert max(len(parents) for _, parents in walk(pack.sections)) + 1 <= 4
+
+
+@pytest.mark.parametrize("name", PACKS)
+def test_every_template_exists_and_compiles(name):
+    pack = load_pack(name)
+    env = make_env()
+    names = [s.template for s, _ in walk(pack.sections) if s.template] + [f.template for f in pack.front_matter]
+    names += [f"{name}/title_facts.html.j2"]
+    for t in names:
+        assert (templates_dir() / t).is_file(), t
+        env.get_template(t)
+
+
+@pytest.mark.parametrize("name", PACKS)
+def test_every_requirement_cites_a_source_and_resolves_against_the_model(name):
+    pack = load_pack(name)
+    empty = Dossier.model_construct()
+    for section, parents in walk(pack.sections):
+        for req in section.requires:
+            assert req.cite.strip(), f"{section.id}: {req.path} has no citation"
+            assert re.search(r"CFR|Regulation|Directive|[Gg]uid|ICH|EMA|U\.S\.C|Form|FDA", req.cite), req.cite
+            for cond in req.when:
+                assert cond.lstrip("!") in facts.CONDITIONS, cond
+            relative, path = factpath.split_relative(req.path)
+            if relative:
+                assert any(p.repeat for p in (*parents, section)), f"{section.id}: relative path outside a repeated section"
+            else:
+                _assert_path_in_model(Dossier, path)
+        for cond in section.when:
+            assert cond.lstrip("!") in facts.CONDITIONS
+
+
+def _assert_path_in_model(model, path):
+    import typing
+
+    from pydantic import BaseModel
+
+    current = model
+    for name, _each in factpath.parse(path):
+        assert name in current.model_fields, f"{path}: {current.__name__} has no {name}"
+        ann = current.model_fields[name].annotation
+        nxt = None
+        for arg in [ann, *typing.get_args(ann)]:
+            for inner in [arg, *typing.get_args(arg)]:
+                if isinstance(inner, type) and issubclass(inner, BaseModel):
+                    nxt = inner
+        current = nxt or current
+    return True
+
+
+@pytest.mark.parametrize("name", PACKS)
+def test_unverified_requirements_are_never_errors(name):
+    """REFERENCE.md §0.1: rows tagged [R] stay warnings until a human checks the source."""
+    pack = load_pack(name)
+    for section, _ in walk(pack.sections):
+        for req in section.requires:
+            if req.basis.value == "R":
+                assert req.severity.name != "ERROR", (section.id, req.path)
+    for rule in pack.rules:
+        if rule.basis.value == "R":
+            assert rule.severity.name != "ERROR", rule.id
+
+
+def test_rule_instances_unique_well_formed_cited_and_registered():
+    seen = set()
+    for name in PACKS:
+        pack = load_pack(name)
+        for rule in pack.rules:
+            assert rule.id not in seen
+            seen.add(rule.id)
+            assert rule.id.startswith(pack.rule_prefix + "-")
+            assert rule.use in REGISTRY, rule.use
+            assert rule.cite.strip()
+            for cond in rule.when:
+                assert cond.lstrip("!") in facts.CONDITIONS
+
+
+def test_every_rule_kind_is_documented_with_examples():
+    for kind, module in REGISTRY.items():
+        doc = module.__doc__ or ""
+        assert doc.startswith(kind), kind
+        assert "Passes:" in doc and "Fails:" in doc, kind
+
+
+def test_aliases_point_at_existing_sections():
+    for name in PACKS:
+        pack = load_pack(name)
+        ids = {s.id for s, _ in walk(pack.sections)}
+        for alias, targets in pack.aliases.items():
+            assert set(targets) <= ids, (alias, set(targets) - ids)
+            assert alias in pack.alias_titles
+
+
+def test_ind_covers_every_312_23_a_item():
+    pack = load_pack("ind")
+    cited = " ".join(s.cite for s, _ in walk(pack.sections))
+    for item in ("(a)(1)", "(a)(3)", "(a)(5)", "(a)(6)", "(a)(7)", "(a)(8)", "(a)(9)", "(a)(10)"):
+        assert f"312.23{item}" in cited, item

@@ -1,0 +1,95 @@
+"""Every rule kind with a passing and a failing case (one line each where possible)."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from dossier.io.yamlsource import load_file
+from dossier.model import Dossier
+from dossier.rules.kinds import REGISTRY
+from tests.conftest import DATA
+
+BASE = load_file(DATA / "minimal.yaml").data
+
+DOSE = {"value": "1.0e6", "entity": "CAR-positive viable T cells", "basis": "per kg"}
+VG = {"value": "1.0e13", "entity": "vector genomes", "basis": "per kg"}
+
+
+def protocol(**over):
+    p = {
+        "id": "EX-101-01", "title": "t", "version": "1", "phase": "1", "design": "d", "control": "none (single arm)",
+        "safety_monitoring": "s", "objectives": [{"level": "primary", "objective": "o", "endpoints": ["e"]}],
+        "population": {"description": "p", "planned_subjects": 12, "inclusion": ["i"], "exclusion": ["x"]},
+        "treatment": {"schedule": "s", "dose_levels": [{"level": "DL1", "dose": DOSE}]},
+    }
+    p.update(over)
+    return p
+
+
+def dossier(**sections) -> Dossier:
+    data = copy.deepcopy(BASE)
+    for key, value in sections.items():
+        path = key.split("__")
+        node = data
+        for part in path[:-1]:
+            node = node.setdefault(part, {})
+        node[path[-1]] = value
+    return Dossier.model_validate(data)
+
+
+def violations(kind: str, d: Dossier, **params):
+    return list(REGISTRY[kind].check(d, params))
+
+
+STUDY = {"id": "TOX-1", "title": "t", "type": "single-dose toxicity", "species": "mouse", "route": "iv", "key_findings": "k"}
+DP = {"name": "P", "description": "d"}
+LOT = {"id": "L1", "material": "drug_product", "process_version": "1", "uses": ["clinical"]}
+SOA = {"visits": ["Screening", "Day 0"], "assessments": [{"name": "CBC", "visits": ["Screening"]}]}
+TEST = {"test": "t", "category": "sterility", "method": "m", "acceptance": "a"}
+
+CASES = [
+    # kind, dossier, params, expected number of violations
+    ("dose-units-consistent", dossier(clinical__protocols=[protocol()], nonclinical__dose_justification={"supported_dose": DOSE, "rationale": "r"}), {}, 0),
+    ("dose-units-consistent", dossier(clinical__protocols=[protocol()], nonclinical__dose_justification={"supported_dose": VG, "rationale": "r"}), {}, 1),
+    ("dose-within-nonclinical-support", dossier(clinical__protocols=[protocol()], nonclinical__dose_justification={"supported_dose": {**DOSE, "value": "5e6"}, "rationale": "r"}), {}, 0),
+    ("dose-within-nonclinical-support", dossier(clinical__protocols=[protocol()], nonclinical__dose_justification={"supported_dose": {**DOSE, "value": "5e5"}, "rationale": "r"}), {}, 1),
+    ("glp-statement", dossier(nonclinical__studies=[{**STUDY, "glp": "non-compliant", "glp_statement": "exploratory"}]), {}, 0),
+    ("glp-statement", dossier(nonclinical__studies=[{**STUDY, "glp": "non-compliant"}]), {}, 1),
+    ("glp-statement", dossier(nonclinical__studies=[{**STUDY, "glp": "non-compliant"}]), {"pivotal_only": True}, 0),
+    ("label-text", dossier(labels=[{"packaging": "immediate", "text": "CAUTION: New Drug - Limited by Federal (or United States) law to investigational use."}]), {"packaging": "immediate", "text": "Caution: New Drug—Limited by Federal (or United States) law to investigational use."}, 0),
+    ("label-text", dossier(labels=[{"packaging": "immediate", "text": "EX-101"}]), {"packaging": "immediate", "text": "FOR AUTOLOGOUS USE ONLY"}, 1),
+    ("label-text", dossier(labels=[{"packaging": "outer", "text": "FOR AUTOLOGOUS USE ONLY"}]), {"packaging": "immediate", "text": "FOR AUTOLOGOUS USE ONLY"}, 1),
+    ("lot-references", dossier(quality__lots=[LOT], nonclinical__studies=[{**STUDY, "glp": "compliant", "test_article_lots": ["L1"]}]), {}, 0),
+    ("lot-references", dossier(quality__lots=[LOT], nonclinical__studies=[{**STUDY, "glp": "compliant", "test_article_lots": ["L9"]}]), {}, 1),
+    ("lot-references", dossier(quality__lots=[{**LOT, "material": "vector"}]), {}, 1),
+    ("ltfu-duration", dossier(clinical__protocols=[protocol(long_term_follow_up={"duration": {"value": 15, "unit": "years"}, "schedule": "s"})]), {"min_years": 15}, 0),
+    ("ltfu-duration", dossier(clinical__protocols=[protocol(long_term_follow_up={"duration": {"value": 60, "unit": "months"}, "schedule": "s"})]), {"min_years": 15}, 1),
+    ("ltfu-duration", dossier(clinical__protocols=[protocol()]), {"min_years": 15}, 1),
+    ("phase-consistency", dossier(clinical__protocols=[protocol()]), {}, 0),
+    ("phase-consistency", dossier(clinical__protocols=[protocol(phase="2")]), {}, 1),
+    ("protocol-references", dossier(clinical__protocols=[protocol()], clinical__investigators=[{"name": "n", "address": BASE["sponsor"]["address"], "facilities": [{"name": "f", "address": BASE["sponsor"]["address"]}], "protocols": ["EX-101-01"]}]), {}, 0),
+    ("protocol-references", dossier(clinical__protocols=[protocol()], clinical__investigators=[{"name": "n", "address": BASE["sponsor"]["address"], "facilities": [{"name": "f", "address": BASE["sponsor"]["address"]}], "protocols": ["EX-999"]}]), {}, 1),
+    ("release-categories", dossier(quality__drug_product={**DP, "specification": [TEST]}), {"categories": ["sterility"]}, 0),
+    ("release-categories", dossier(quality__drug_product={**DP, "specification": [TEST]}), {"categories": ["sterility", "mycoplasma", "potency"]}, 2),
+    ("schedule-visits", dossier(clinical__protocols=[protocol(schedule_of_assessments=SOA)]), {}, 0),
+    ("schedule-visits", dossier(clinical__protocols=[protocol(schedule_of_assessments={**SOA, "assessments": [{"name": "CBC", "visits": ["Day 1"]}]})]), {}, 1),
+]
+
+
+@pytest.mark.parametrize("kind,d,params,expected", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_rule_kind(kind, d, params, expected):
+    assert len(violations(kind, d, **params)) == expected
+
+
+def test_every_kind_has_a_passing_and_a_failing_case():
+    for kind in REGISTRY:
+        outcomes = {expected == 0 for k, _, _, expected in CASES if k == kind}
+        assert outcomes == {True, False}, kind
+
+
+def test_violation_paths_point_into_the_yaml():
+    d = dossier(quality__lots=[LOT], nonclinical__studies=[{**STUDY, "glp": "compliant", "test_article_lots": ["L1", "L9"]}])
+    (v,) = violations("lot-references", d)
+    assert v.path == ("nonclinical", "studies", 0, "test_article_lots", 1)
