@@ -1,0 +1,184 @@
+"""End-to-end: both examples check clean and build both documents; the PDFs are inspected."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pikepdf
+import pypdf
+import pytest
+
+from dossier import api
+from dossier.packs import load_pack
+from dossier.packs.outline import build_outline
+from dossier.preflight import preflight
+from tests.conftest import EXAMPLES
+
+EXAMPLE_NAMES = ["car-t", "aav"]
+TARGETS = {"ind": ("letter", (612, 792)), "impd": ("a4", (595.28, 841.89))}
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> dict[tuple[str, str], Path]:
+    out = tmp_path_factory.mktemp("pdf")
+    pdfs = {}
+    for name in EXAMPLE_NAMES:
+        for target in TARGETS:
+            result = api.build(EXAMPLES / name / "dossier.yaml", target, output=out / f"{name}-{target}.pdf")
+            assert result.output is not None, [str(f) for f in result.check.findings if f.severity.name == "ERROR"]
+            pdfs[(name, target)] = result.output
+    return pdfs
+
+
+def outline_titles(pdf: pikepdf.Pdf) -> list[tuple[int, str]]:
+    out = []
+
+    def walk(items, depth):
+        for item in items:
+            out.append((depth, item.title))
+            walk(item.children, depth + 1)
+
+    with pdf.open_outline() as ol:
+        walk(ol.root, 1)
+    return out
+
+
+def expected_titles(name: str, target: str) -> list[tuple[int, str]]:
+    loaded = api.load(EXAMPLES / name / "dossier.yaml")
+    pack = load_pack(target)
+    titles = [(1, "Table of contents")] + [(1, fm.title) for fm in pack.front_matter]
+    for root in build_outline(pack, loaded.dossier):
+        titles += [(n.level, f"{n.id} {n.title}") for n in root.walk()]
+    return titles
+
+
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+def test_examples_pass_check_for_all_targets(name):
+    result = api.check(EXAMPLES / name / "dossier.yaml", "all")
+    errors = [str(f.location) + " " + f.message for f in result.findings if f.severity.name == "ERROR"]
+    assert errors == []
+    assert all(r.required_present == r.required_total for r in result.reports)
+
+
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+@pytest.mark.parametrize("target", list(TARGETS))
+def test_bookmarks_match_the_section_tree(built, name, target):
+    with pikepdf.open(built[(name, target)]) as pdf:
+        got = outline_titles(pdf)
+        assert pdf.Root.PageMode == "/UseOutlines"
+    assert got == expected_titles(name, target)
+    assert max(depth for depth, _ in got) <= 4
+
+
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+@pytest.mark.parametrize("target", list(TARGETS))
+def test_pdf_passes_preflight_with_page_size(built, name, target):
+    size_name, (w, h) = TARGETS[target]
+    findings = preflight(built[(name, target)], page_size=size_name)
+    assert [f for f in findings if f.severity.name != "INFO"] == []
+    with pikepdf.open(built[(name, target)]) as pdf:
+        box = [float(x) for x in pdf.pages[0].MediaBox]
+        assert abs(box[2] - w) < 1 and abs(box[3] - h) < 1
+        assert pdf.pdf_version == "1.7" and not pdf.is_encrypted and pdf.is_linearized
+
+
+@pytest.mark.parametrize("target", list(TARGETS))
+def test_fonts_are_bundled_fully_embedded_and_named_without_subset_tag(built, target):
+    with pikepdf.open(built[("car-t", target)]) as pdf:
+        names = set()
+        for page in pdf.pages:
+            for font in page.Resources.get("/Font", {}).values():
+                names.add(str(font.BaseFont))
+                desc = font.DescendantFonts[0].FontDescriptor if "/DescendantFonts" in font else font.FontDescriptor
+                assert "/FontFile2" in desc or "/FontFile" in desc or "/FontFile3" in desc
+    assert names and all(n.startswith("/Dossier-") for n in names), names
+
+
+def test_text_headers_footers_and_metadata(built):
+    path = built[("car-t", "ind")]
+    reader = pypdf.PdfReader(path)
+    loaded = api.load(EXAMPLES / "car-t" / "dossier.yaml")
+    d = loaded.dossier
+    n = len(reader.pages)
+    assert n > 30
+    page5 = reader.pages[4].extract_text()
+    assert f"Page 5 of {n}" in page5
+    assert d.product.code in page5 and d.sponsor.name in page5
+    assert "Version " + d.submission.document_version in page5
+    assert reader.metadata.title and d.product.code in reader.metadata.title
+    assert reader.metadata.author == d.sponsor.name
+    everything = "\n".join(p.extract_text() for p in reader.pages)
+    for spec in d.quality.drug_product.specification[:5]:
+        assert spec.test.split()[0] in everything
+
+
+def test_table_of_contents_links_resolve_to_the_right_pages(built):
+    path = built[("car-t", "ind")]
+    with pikepdf.open(path) as pdf:
+        names = {}
+        for key, dest in pikepdf.NameTree(pdf.Root.Names.Dests).items():
+            arr = dest if isinstance(dest, pikepdf.Array) else dest.D
+            names[key] = pdf.pages.index(pdf.pages.from_objgen(*arr[0].objgen)) if hasattr(pdf.pages, "from_objgen") else None
+        toc_links = [a for a in pdf.pages[1].get("/Annots", []) if a.get("/Subtype") == "/Link"]
+        assert len(toc_links) > 20
+        for annot in toc_links:
+            dest = annot.get("/Dest") or annot.A.D
+            assert str(dest) in names or isinstance(dest, pikepdf.Array)
+
+
+def test_single_section_build(tmp_path):
+    out = tmp_path / "dp-control.pdf"
+    result = api.build(EXAMPLES / "car-t" / "dossier.yaml", "ind", output=out, section="3.2.P.5")
+    assert result.output == out
+    with pikepdf.open(out) as pdf:
+        titles = outline_titles(pdf)
+    assert titles[0] == (1, "Table of contents")
+    assert titles[1][1].startswith("3.2.P.5 ") and titles[1][0] == 1
+    assert all(t.split()[0].startswith("3.2.P.5") for _, t in titles[1:])
+    text = pypdf.PdfReader(out).pages[0].extract_text()
+    assert "3.2.P.5" in text
+
+
+def test_alias_section_build_collects_cmc_sections(tmp_path):
+    out = tmp_path / "cmc.html"
+    api.build(EXAMPLES / "car-t" / "dossier.yaml", "ind", output=out, fmt="html", section="312.23(a)(7)")
+    html = out.read_text()
+    for sid in ("2.3", "3.2.S.2.3", "3.2.P.5.1", "3.2.A.2", "1.14.4.2", "1.12.14"):
+        assert f'<span class="sec-id">{sid}</span>' in html, sid
+    assert '<span class="sec-id">5.3.5.2</span>' not in html
+
+
+def test_same_input_gives_identical_pdf_bytes(built, tmp_path):
+    """A second build in a fresh process (different hash seed) gives the same bytes."""
+    out = tmp_path / "again.pdf"
+    env = {**os.environ, "PYTHONHASHSEED": "123"}
+    subprocess.run(
+        [sys.executable, "-m", "dossier", "build", str(EXAMPLES / "car-t" / "dossier.yaml"), "--target", "ind", "-o", str(out)],
+        check=True, env=env, capture_output=True,
+    )
+    assert out.read_bytes() == built[("car-t", "ind")].read_bytes()
+
+
+def test_draft_pdf_marks_every_page(tmp_path):
+    from tests.conftest import DATA
+
+    out = tmp_path / "draft.pdf"
+    result = api.build(DATA / "minimal.yaml", "impd", output=out, draft=True)
+    assert result.output == out
+    reader = pypdf.PdfReader(out)
+    assert all("DRAFT" in p.extract_text() for p in reader.pages)
+    assert "MISSING:" in "".join(p.extract_text() for p in reader.pages)
+
+
+def test_narrative_markup_and_jinja_are_shown_as_text(tmp_path, minimal_text):
+    src = tmp_path / "dossier.yaml"
+    src.write_text(minimal_text + "clinical:\n  previous_human_experience: |\n    <script>alert(1)</script> {{ 7*7 }} <img src=\"file:///etc/passwd\">\n")
+    out = tmp_path / "x.html"
+    api.build(src, "impd", output=out, fmt="html", draft=True)
+    html = out.read_text()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>" not in html
+    assert "{{ 7*7 }}" in html and "49" not in html.split("previous")[0][-0:]
+    assert '<img src="file' not in html
