@@ -182,3 +182,28 @@ def test_narrative_markup_and_jinja_are_shown_as_text(tmp_path, minimal_text):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>" not in html
     assert "{{ 7*7 }}" in html and "49" not in html.split("previous")[0][-0:]
     assert '<img src="file' not in html
+
+
+@pytest.mark.parametrize("target", list(TARGETS))
+@pytest.mark.parametrize("source", ["minimal", "car-t", "aav"])
+def test_every_section_of_the_tree_renders_with_its_heading(tmp_path, target, source):
+    from tests.conftest import DATA
+
+    path = DATA / "minimal.yaml" if source == "minimal" else EXAMPLES / source / "dossier.yaml"
+    out = tmp_path / "x.html"
+    result = api.build(path, target, output=out, fmt="html", draft=True)
+    assert result.output == out
+    html = out.read_text()
+    loaded = api.load(path)
+    nodes = [n for root in build_outline(load_pack(target), loaded.dossier) for n in root.walk()]
+    for n in nodes:
+        assert f'id="{n.anchor}"><span class="sec-id">{n.id}</span>' in html, n.id
+
+
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+def test_schema_round_trip(name):
+    from dossier.model import Dossier
+
+    d = api.load(EXAMPLES / name / "dossier.yaml").dossier
+    again = Dossier.model_validate(d.model_dump(mode="json"))
+    assert again == d

@@ -114,3 +114,12 @@ def test_every_model_field_is_documented():
 
 def _self_explanatory(name: str) -> bool:
     return name in {"name", "title", "id", "text", "value", "unit", "address", "phone", "email", "city", "country", "version", "date"}
+
+
+def test_committed_yaml_reference_is_up_to_date():
+    """docs/yaml-reference.md is generated from the model: regenerate it when the model changes."""
+    from dossier.refdoc import yaml_reference
+    from tests.conftest import ROOT
+
+    committed = (ROOT / "docs" / "yaml-reference.md").read_text(encoding="utf-8")
+    assert committed == yaml_reference(), "run: python -m dossier.refdoc > docs/yaml-reference.md"
