@@ -51,7 +51,7 @@ def expected_titles(name: str, target: str) -> list[tuple[int, str]]:
     pack = load_pack(target)
     titles = [(1, "Table of contents")] + [(1, fm.title) for fm in pack.front_matter]
     for root in build_outline(pack, loaded.dossier):
-        titles += [(n.level, f"{n.id} {n.title}") for n in root.walk()]
+        titles += [(n.level, f"{n.label} {n.title}") for n in root.walk()]
     return titles
 
 
@@ -197,7 +197,7 @@ def test_every_section_of_the_tree_renders_with_its_heading(tmp_path, target, so
     loaded = api.load(path)
     nodes = [n for root in build_outline(load_pack(target), loaded.dossier) for n in root.walk()]
     for n in nodes:
-        assert f'id="{n.anchor}"><span class="sec-id">{n.id}</span>' in html, n.id
+        assert f'id="{n.anchor}"><span class="sec-id">{n.label}</span>' in html, n.id
 
 
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)

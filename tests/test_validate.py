@@ -123,3 +123,14 @@ def test_committed_yaml_reference_is_up_to_date():
 
     committed = (ROOT / "docs" / "yaml-reference.md").read_text(encoding="utf-8")
     assert committed == yaml_reference(), "run: python -m dossier.refdoc > docs/yaml-reference.md"
+
+
+def test_committed_json_schema_is_up_to_date():
+    """docs/dossier.schema.json (used by editors via the examples' first line) matches the model."""
+    import json
+
+    from dossier.api import schema
+    from tests.conftest import ROOT
+
+    committed = json.loads((ROOT / "docs" / "dossier.schema.json").read_text(encoding="utf-8"))
+    assert committed == schema(), "run: dossier schema -o docs/dossier.schema.json"

@@ -59,6 +59,8 @@ class Requirement(_Strict):
 class Section(_Strict):
     id: SectionId
     title: str
+    label: str | None = None
+    """How the number is printed before the title (default: the id), e.g. 'Module 3'."""
     cite: str = ""
     """The requirement this section answers, e.g. '21 CFR 312.23(a)(7)(iv)(a)'."""
     template: str | None = None

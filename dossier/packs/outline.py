@@ -37,6 +37,10 @@ class Node:
             yield from child.walk()
 
     @property
+    def label(self) -> str:
+        return self.section.label or self.id
+
+    @property
     def cite(self) -> str:
         return self.section.cite
 
