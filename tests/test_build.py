@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pikepdf
+from markupsafe import escape
 import pypdf
 import pytest
 
@@ -197,7 +198,7 @@ def test_every_section_of_the_tree_renders_with_its_heading(tmp_path, target, so
     loaded = api.load(path)
     nodes = [n for root in build_outline(load_pack(target), loaded.dossier) for n in root.walk()]
     for n in nodes:
-        assert f'id="{n.anchor}"><span class="sec-id">{n.label}</span>' in html, n.id
+        assert f'id="{n.anchor}"><span class="sec-id">{escape(n.label)}</span>' in html, n.id
 
 
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)
