@@ -95,7 +95,7 @@ def test_fonts_are_bundled_fully_embedded_and_named_without_subset_tag(built, ta
                 names.add(str(font.BaseFont))
                 desc = font.DescendantFonts[0].FontDescriptor if "/DescendantFonts" in font else font.FontDescriptor
                 assert "/FontFile2" in desc or "/FontFile" in desc or "/FontFile3" in desc
-    assert names and all(n.startswith("/Dossier-") for n in names), names
+    assert names and all(n.startswith("/Dossier-") for n in names), names  # never a system font
 
 
 def test_text_headers_footers_and_metadata(built):
@@ -208,3 +208,14 @@ def test_schema_round_trip(name):
     d = api.load(EXAMPLES / name / "dossier.yaml").dossier
     again = Dossier.model_validate(d.model_dump(mode="json"))
     assert again == d
+
+
+def test_no_text_smaller_than_9_points(built):
+    """FDA PDF specification: 9-12 pt text. WeasyPrint 70 draws in CSS px (page matrix 0.75)."""
+    with pikepdf.open(built[("car-t", "ind")]) as pdf:
+        matrices = [[float(x) for x in ops] for ops, op in pikepdf.parse_content_stream(pdf.pages[0]) if str(op) == "cm"]
+        assert [0.75, 0, 0, 0.75, 0, 0] in matrices[:3]
+        sizes = set()
+        for page in pdf.pages:
+            sizes |= {float(ops[1]) * 0.75 for ops, op in pikepdf.parse_content_stream(page) if str(op) == "Tf"}
+    assert min(sizes) >= 9 - 1e-3, sorted(sizes)[:3]

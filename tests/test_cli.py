@@ -143,3 +143,15 @@ def test_preflight_command_on_a_non_pdf(capsys, write):
     path = write("not a pdf", name="x.pdf")
     code, out, _ = run(capsys, "preflight", str(path))
     assert code == 1 and "PDF-OPEN" in out
+
+
+def test_build_treats_its_own_preflight_failure_as_a_bug(capsys, tmp_path, monkeypatch):
+    """A PDF failing preflight is never moved into place; the tool exits 2."""
+    import dossier.preflight as pf
+    from dossier.findings import Finding, Location, Severity
+
+    monkeypatch.setattr(pf, "preflight", lambda path, page_size=None: [Finding(Location(str(path)), Severity.ERROR, "PDF-FONT-EMB", "font X not embedded")])
+    out = tmp_path / "x.pdf"
+    code, _, err = run(capsys, "build", str(DATA / "minimal.yaml"), "--target", "ind", "--draft", "-o", str(out))
+    assert code == 2 and "PDF-FONT-EMB" in err and "bug" in err
+    assert list(tmp_path.iterdir()) == []

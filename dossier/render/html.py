@@ -49,7 +49,10 @@ def _show(node: Node, d: Dossier) -> list[tuple[str, Any]]:
 
 def render_html(pack: Pack, d: Dossier, nodes: list[Node], options: RenderOptions) -> str:
     env = make_env()
-    anchors = {n.id: n.anchor for root in nodes for n in root.walk()}
+    anchors: dict[str, str] = {}
+    for root in nodes:
+        for n in root.walk():
+            anchors.setdefault(n.id, n.anchor)  # repeated ids link to their first occurrence
     context = {
         "d": d,
         "pack": pack,
