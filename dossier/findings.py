@@ -35,7 +35,7 @@ class Finding:
     """One problem (or note) about an input.
 
     `rule` is a stable id (e.g. ``YAML-SYNTAX``, ``SCHEMA-MISSING``,
-    ``IND-REQ``); `path` is the dotted YAML path (``quality.lots[2].id``);
+    ``IND-FORM-002``); `path` is the dotted YAML path (``quality.lots[2].id``);
     `citation` names the regulatory source when the finding comes from one.
     """
 

@@ -33,7 +33,8 @@ def _clean_loc(loc: tuple) -> PathT:
 
 
 def _is_internal(part: str) -> bool:
-    return "[" in part or part.startswith("function-") or part in {"str", "int", "float", "bool", "none"}
+    # union members show up as type or model names (YAML keys in this schema are snake_case)
+    return "[" in part or part.startswith("function-") or part in {"str", "int", "float", "bool", "none"} or part[:1].isupper()
 
 
 def _finding(err: dict, smap: SourceMap) -> Finding:

@@ -34,7 +34,7 @@ def test_check_incomplete_dossier_exits_1_with_located_findings(capsys):
     assert code == 1
     lines = out.splitlines()
     assert lines and all(LINE.match(line) for line in lines)
-    assert any(" IND-REQ " in line and "21 CFR 312.23(a)(1)" in line for line in lines)
+    assert any(" IND-FORM-002 " in line and "21 CFR 312.23(a)(1)(iv)" in line for line in lines)
     assert "required items present" in err
 
 

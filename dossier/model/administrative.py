@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from dossier.model.base import Address, Id, Markdown, Organisation, Person, Strict, Text
+from dossier.model.base import Address, Id, Markdown, Narrative, Organisation, Person, Strict, Text
 
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 
@@ -37,6 +37,17 @@ class Indication(Strict):
     """SNOMED CT concept id of the disease term (Form FDA 1571)."""
 
 
+class CoverLetter(Strict):
+    """The cover letter (eCTD 1.2)."""
+
+    addressee: list[Text] = Field(min_length=1)
+    """Address block, one line per item, as the sponsor addresses the agency."""
+    subject: Text
+    body: Markdown
+    contact: Person
+    """Person FDA should contact about the submission."""
+
+
 class Submission(Strict):
     """What is being submitted, when, and under which numbers."""
 
@@ -59,6 +70,7 @@ class Submission(Strict):
     member_states: list[CountryCode] = Field(default_factory=list)
     """EU/EEA Member States concerned (ISO codes; quote nothing, NO stays Norway)."""
     reporting_member_state: CountryCode | None = None
+    cover_letter: CoverLetter | None = None
 
 
 class Commitments(Strict):
@@ -201,8 +213,8 @@ class EUApplication(Strict):
     auxiliary_products: list[AuxiliaryProduct] = Field(default_factory=list)
     gmp_manufacturing_authorisation: Text | None = None
     """Manufacturing/import authorisation number of the EU site releasing the IMP."""
-    gmo_procedures: Markdown | None = None
+    gmo_procedures: Narrative | None = None
     """National GMO procedures (contained use / deliberate release) per Member State."""
-    traceability: Markdown | None = None
+    traceability: Narrative | None = None
     """ATMP traceability system (GCP for ATMPs §7)."""
     manufacturing_sites: list[Organisation] = Field(default_factory=list)

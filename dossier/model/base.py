@@ -18,6 +18,29 @@ Markdown = Annotated[
 ]
 """Narrative text in CommonMark (tables allowed; raw HTML is shown as text)."""
 
+class _NAReason(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+    """Why the fact does not apply to this product (shown in the document and the report)."""
+
+
+class NotApplicable(BaseModel):
+    """The answer for a fact that does not apply: ``{not_applicable: {reason: ...}}``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    not_applicable: _NAReason
+
+    @property
+    def reason(self) -> str:
+        return self.not_applicable.reason
+
+    def __str__(self) -> str:
+        return f"Not applicable: {self.reason}"
+
+
+Narrative = Markdown | NotApplicable
+"""Markdown narrative, or ``{not_applicable: {reason: ...}}`` when it does not apply."""
+
 Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$", max_length=64)]
 """An identifier used for cross-references (study, lot, protocol, drug substance)."""
 

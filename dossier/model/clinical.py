@@ -2,30 +2,32 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from dossier.model.administrative import Phase
-from dossier.model.base import Address, Dose, DocumentRef, Duration, Id, Markdown, Organisation, Strict, Text
+from dossier.model.base import Address, Dose, DocumentRef, Duration, Id, Markdown, Narrative, Organisation, Strict, Text
 
 
 class InvestigationalPlan(Strict):
     """Introductory statement and general investigational plan (21 CFR 312.23(a)(3))."""
 
-    objectives: Markdown | None = None
+    objectives: Narrative | None = None
     """Broad objectives of the investigation."""
     planned_duration: Text | None = None
-    rationale: Markdown | None = None
+    rationale: Narrative | None = None
     indications: list[Text] = Field(default_factory=list)
-    approach: Markdown | None = None
+    approach: Narrative | None = None
     """General approach to evaluating the drug."""
-    first_year_trials: Markdown | None = None
+    first_year_trials: Narrative | None = None
     """Kinds of trials in the first year (or a statement that plans are not yet developed)."""
     estimated_patients: int | None = Field(default=None, gt=0)
-    anticipated_risks: Markdown | None = None
+    anticipated_risks: Narrative | None = None
     """Risks of particular severity or seriousness anticipated from animal or prior human data."""
-    pediatric_plan: Markdown | None = None
+    pediatric_plan: Narrative | None = None
     """Plans for assessing pediatric safety and effectiveness (312.23(a)(10)(iii))."""
 
 
@@ -77,13 +79,15 @@ class Treatment(Strict):
     dose_levels: list[DoseLevel] = Field(min_length=1)
     max_dose: Dose | None = None
     """Planned maximum dose (312.23(a)(6)(iii)(e))."""
-    dose_determination: Markdown | None = None
+    dose_determination: Narrative | None = None
     schedule: Markdown
     exposure_duration: Text | None = None
-    administration: Markdown | None = None
+    administration: Narrative | None = None
+    administration_window: Duration | None = None
+    """Longest time from thaw or preparation to the end of administration allowed by the protocol."""
     lymphodepletion: list[Agent] = Field(default_factory=list)
-    bridging_therapy: Markdown | None = None
-    premedication: Markdown | None = None
+    bridging_therapy: Narrative | None = None
+    premedication: Narrative | None = None
 
 
 class Escalation(Strict):
@@ -93,7 +97,7 @@ class Escalation(Strict):
     stagger_interval: Duration | None = None
     """Interval between the first subjects of a cohort (staggered/sentinel dosing)."""
     decision_body: Text | None = None
-    decision_rules: Markdown | None = None
+    decision_rules: Narrative | None = None
 
 
 class ImmuneEffectorToxicity(Strict):
@@ -123,7 +127,7 @@ class LongTermFollowUp(Strict):
     protocol: Text | None = None
     """Separate LTFU protocol, if any."""
     schedule: Markdown
-    rcv_monitoring: Markdown | None = None
+    rcv_monitoring: Narrative | None = None
     """Replication-competent virus monitoring of subjects."""
 
 
@@ -133,27 +137,32 @@ class Protocol(Strict):
     title: Text
     short_title: Text | None = None
     version: Text
-    date: Text | None = None
+    date: dt.date | None = None
     phase: Phase
-    nct_number: Text | None = None
+    nct_number: Annotated[str, StringConstraints(pattern=r"^NCT\d{8}$")] | None = None
+    """ClinicalTrials.gov identifier, e.g. NCT01234567."""
     objectives: list[Objective] = Field(min_length=1)
     design: Markdown
     control: Control
-    bias_minimisation: Markdown | None = None
+    bias_minimisation: Narrative | None = None
     population: Population
     treatment: Treatment
     escalation: Escalation | None = None
     stopping_rules: list[Text] = Field(default_factory=list)
-    observations: Markdown | None = None
+    observations: Narrative | None = None
     """Observations and measurements to fulfil the objectives (312.23(a)(6)(iii)(f))."""
     safety_monitoring: Markdown
     """Clinical procedures and laboratory tests to monitor effects and minimise risk."""
-    adverse_event_management: Markdown | None = None
+    adverse_event_management: Narrative | None = None
     immune_effector_toxicity: ImmuneEffectorToxicity | None = None
-    manufacturing_failure: Markdown | None = None
+    manufacturing_failure: Narrative | None = None
+    positive_culture_plan: Narrative | None = None
+    """What happens when a sterility result that arrives after administration is positive."""
+    secondary_malignancy_plan: Narrative | None = None
+    """Surveillance for secondary malignancies / insertional oncogenesis."""
     schedule_of_assessments: ScheduleOfAssessments | None = None
     long_term_follow_up: LongTermFollowUp | None = None
-    statistics: Markdown | None = None
+    statistics: Narrative | None = None
     irbs: list[Organisation] = Field(default_factory=list)
 
 
@@ -161,11 +170,11 @@ class InvestigatorsBrochure(Strict):
     """Investigator's brochure summary (21 CFR 312.23(a)(5))."""
 
     document: DocumentRef | None = None
-    description: Markdown | None = None
-    pharmacology_toxicology: Markdown | None = None
-    pharmacokinetics: Markdown | None = None
-    human_experience: Markdown | None = None
-    risks: Markdown | None = None
+    description: Narrative | None = None
+    pharmacology_toxicology: Narrative | None = None
+    pharmacokinetics: Narrative | None = None
+    human_experience: Narrative | None = None
+    risks: Narrative | None = None
     """Anticipated risks, side effects, precautions and special monitoring."""
     reference_safety_information: Text | None = None
     """Where the IB's reference safety information section is (CTR Annex I E)."""
@@ -188,11 +197,11 @@ class Investigator(Strict):
 
 class Clinical(Strict):
     plan: InvestigationalPlan = Field(default_factory=InvestigationalPlan)
-    previous_human_experience: Markdown | None = None
+    previous_human_experience: Narrative | None = None
     """Summary of previous human experience; say so explicitly when there is none."""
-    overview: Markdown | None = None
+    overview: Narrative | None = None
     """Clinical overview (2.5)."""
-    benefit_risk: Markdown | None = None
+    benefit_risk: Narrative | None = None
     """Overall risk and benefit assessment (EU IMPD-S&E)."""
     protocols: list[Protocol] = Field(default_factory=list)
     investigators_brochure: InvestigatorsBrochure | None = None

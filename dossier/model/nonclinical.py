@@ -6,7 +6,7 @@ import enum
 
 from pydantic import Field
 
-from dossier.model.base import Dose, DocumentRef, Duration, Id, Markdown, Organisation, Person, Strict, Table, Text
+from dossier.model.base import Dose, DocumentRef, Duration, Id, Markdown, Narrative, Organisation, Person, Strict, Table, Text
 
 
 class StudyType(str, enum.Enum):
@@ -61,10 +61,19 @@ class Study(Strict):
     """Number and sex of animals per group."""
     noael: Dose | None = None
     """No-observed-adverse-effect level, where determined."""
+    model_justification: Narrative | None = None
+    """Why the species or model is relevant (responsiveness to the transgene/target, permissiveness, immune status)."""
     key_findings: Markdown
     tabulation: Table | None = None
     """Tabulated results (full tabulation for toxicology studies, 312.23(a)(8)(ii)(b))."""
     report: DocumentRef | None = None
+
+
+class OmittedStudy(Strict):
+    """A study type deliberately not conducted, with the justification reviewers expect."""
+
+    type: StudyType
+    reason: Text
 
 
 class DoseJustification(Strict):
@@ -74,13 +83,13 @@ class DoseJustification(Strict):
 
 
 class Nonclinical(Strict):
-    overview: Markdown | None = None
+    overview: Narrative | None = None
     """Integrated nonclinical overview (2.4)."""
-    pharmacology_summary: Markdown | None = None
-    pharmacokinetics_summary: Markdown | None = None
-    toxicology_summary: Markdown | None = None
+    pharmacology_summary: Narrative | None = None
+    pharmacokinetics_summary: Narrative | None = None
+    toxicology_summary: Narrative | None = None
     """Integrated summary of toxicological effects (312.23(a)(8)(ii)(a))."""
-    critical_analysis: Markdown | None = None
+    critical_analysis: Narrative | None = None
     """Critical analysis incl. justification of omitted studies (EU IMPD-S&E)."""
     dose_justification: DoseJustification | None = None
     evaluators: list[Person] = Field(default_factory=list)
@@ -88,3 +97,5 @@ class Nonclinical(Strict):
     records_location: Text | None = None
     """Where records of the studies are available for inspection."""
     studies: list[Study] = Field(default_factory=list)
+    omitted_studies: list[OmittedStudy] = Field(default_factory=list)
+    """Study types not conducted and why (justification of omissions)."""

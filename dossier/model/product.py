@@ -6,7 +6,7 @@ import enum
 
 from pydantic import Field
 
-from dossier.model.base import Markdown, Strict, Text
+from dossier.model.base import Markdown, Narrative, Strict, Text
 
 
 class EUClass(str, enum.Enum):
@@ -63,7 +63,7 @@ class Vector(Strict):
     promoter: Text | None = None
     transgene: Text | None = None
     """Expression cassette / transgene description."""
-    description: Markdown | None = None
+    description: Narrative | None = None
 
 
 class Editing(Strict):
@@ -145,12 +145,12 @@ class Product(Strict):
     """INN / USAN, if assigned."""
     trade_name: Text | None = None
     pharmacological_class: Text | None = None
-    description: Markdown | None = None
+    description: Narrative | None = None
     modality: Modality
     origin: Origin
     cell_type: Text | None = None
     genetic_modification: GeneticModification | None = None
-    mechanism_of_action: Markdown | None = None
+    mechanism_of_action: Narrative | None = None
     route: Route
     dosage_form: Text | None = None
     """e.g. 'suspension for intravenous infusion'."""

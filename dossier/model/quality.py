@@ -7,7 +7,7 @@ import enum
 
 from pydantic import Field
 
-from dossier.model.base import Address, Duration, Id, Markdown, Organisation, Strict, Table, TemperatureRange, Text
+from dossier.model.base import Address, Duration, Id, Markdown, Narrative, Organisation, Strict, Table, TemperatureRange, Text
 
 
 class Manufacturer(Strict):
@@ -144,7 +144,7 @@ class Procedure(Strict):
     name: Text
     principle: Markdown
     status: MethodStatus
-    validation_summary: Markdown | None = None
+    validation_summary: Narrative | None = None
 
 
 class Impurity(Strict):
@@ -177,7 +177,7 @@ class StabilityStudy(Strict):
     timepoints: list[Text] = Field(default_factory=list)
     status: Text
     """e.g. 'ongoing, 12 months completed', 'complete'."""
-    results: Markdown | None = None
+    results: Narrative | None = None
 
 
 class Stability(Strict):
@@ -188,8 +188,8 @@ class Stability(Strict):
     in_use_period: Duration | None = None
     """Maximum time from thaw / preparation to end of administration."""
     studies: list[StabilityStudy] = Field(default_factory=list)
-    summary: Markdown | None = None
-    protocol: Markdown | None = None
+    summary: Narrative | None = None
+    protocol: Narrative | None = None
     """Post-approval / ongoing stability protocol and commitment."""
 
 
@@ -206,21 +206,21 @@ class DrugSubstance(Strict):
     name: Text
     definition: Markdown
     """What the sponsor defines as this drug substance, and why (FDA CMC-GT 2020 §IV)."""
-    nomenclature: Markdown | None = None
-    structure: Markdown | None = None
-    general_properties: Markdown | None = None
+    nomenclature: Narrative | None = None
+    structure: Narrative | None = None
+    general_properties: Narrative | None = None
     manufacturers: list[Manufacturer] = Field(default_factory=list)
     process: Process | None = None
     materials: list[Material] = Field(default_factory=list)
     cell_banks: list[CellBank] = Field(default_factory=list)
     plasmids: list[Plasmid] = Field(default_factory=list)
-    process_validation: Markdown | None = None
-    process_development: Markdown | None = None
+    process_validation: Narrative | None = None
+    process_development: Narrative | None = None
     characterisation: Characterisation | None = None
     specification: list[SpecTest] = Field(default_factory=list)
     procedures: list[Procedure] = Field(default_factory=list)
-    specification_justification: Markdown | None = None
-    reference_standards: Markdown | None = None
+    specification_justification: Narrative | None = None
+    reference_standards: Narrative | None = None
     container_closure: ContainerClosure | None = None
     stability: Stability | None = None
 
@@ -241,12 +241,12 @@ class Component(Strict):
 
 
 class PharmaceuticalDevelopment(Strict):
-    components: Markdown | None = None
-    formulation: Markdown | None = None
-    process_development: Markdown | None = None
-    container_closure: Markdown | None = None
-    microbiological_attributes: Markdown | None = None
-    compatibility: Markdown | None = None
+    components: Narrative | None = None
+    formulation: Narrative | None = None
+    process_development: Narrative | None = None
+    container_closure: Narrative | None = None
+    microbiological_attributes: Narrative | None = None
+    compatibility: Narrative | None = None
 
 
 class DrugProduct(Strict):
@@ -259,19 +259,19 @@ class DrugProduct(Strict):
     """Components used in manufacture but not present in the final product."""
     pharmaceutical_development: PharmaceuticalDevelopment | None = None
     manufacturers: list[Manufacturer] = Field(default_factory=list)
-    batch_formula: Markdown | None = None
+    batch_formula: Narrative | None = None
     process: Process | None = None
-    process_validation: Markdown | None = None
-    excipients: Markdown | None = None
+    process_validation: Narrative | None = None
+    excipients: Narrative | None = None
     """Control of excipients, incl. those of human or animal origin (3.2.P.4)."""
     specification: list[SpecTest] = Field(default_factory=list)
     procedures: list[Procedure] = Field(default_factory=list)
     impurities: list[Impurity] = Field(default_factory=list)
-    specification_justification: Markdown | None = None
-    reference_standards: Markdown | None = None
+    specification_justification: Narrative | None = None
+    reference_standards: Narrative | None = None
     container_closure: ContainerClosure | None = None
     stability: Stability | None = None
-    site_handling: Markdown | None = None
+    site_handling: Narrative | None = None
     """Handling at the clinical site: thaw, dilution, transport to bedside, hold times."""
 
     @property
@@ -306,26 +306,29 @@ class Lot(Strict):
 
 
 class Appendices(Strict):
-    facilities: Markdown | None = None
+    facilities: Narrative | None = None
     """3.2.A.1 facilities and equipment."""
-    adventitious_agents: Markdown | None = None
+    adventitious_agents: Narrative | None = None
     """3.2.A.2 adventitious agents safety evaluation."""
-    novel_excipients: Markdown | None = None
+    novel_excipients: Narrative | None = None
     """3.2.A.3 novel excipients (state 'none' with reason if none)."""
-    solvents_and_diluents: Markdown | None = None
+    solvents_and_diluents: Narrative | None = None
     """EU IMPD A.4 solvents for reconstitution and diluents."""
 
 
 class Quality(Strict):
-    summary: Markdown | None = None
+    summary: Narrative | None = None
     """Quality overall summary introduction (2.3)."""
     drug_substances: list[DrugSubstance] = Field(default_factory=list)
     drug_product: DrugProduct | None = None
     lots: list[Lot] = Field(default_factory=list)
-    comparability: Markdown | None = None
+    comparability: Narrative | None = None
+    """Comparability of lots made by different process versions (nonclinical vs clinical)."""
+    chain_of_identity: Narrative | None = None
+    """Chain of identity and custody from collection to administration (autologous products)."""
     appendices: Appendices = Field(default_factory=Appendices)
-    regional_information: Markdown | None = None
-    placebo: Markdown | None = None
+    regional_information: Narrative | None = None
+    placebo: Narrative | None = None
     testing_sites: list[Organisation] = Field(default_factory=list)
-    batch_analyses_summary: Markdown | None = None
+    batch_analyses_summary: Narrative | None = None
     batch_table: Table | None = None

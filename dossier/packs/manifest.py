@@ -30,9 +30,14 @@ class Verification(str, enum.Enum):
     unverified = "R"
 
 
+RuleId = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,6}-[A-Z]{2,5}-\d{3}$")]
+
+
 class Requirement(_Strict):
     """One fact a section needs before the document is complete."""
 
+    id: RuleId
+    """Stable rule id reported with the finding (several facts of one regulatory item share it)."""
     path: str
     """Fact path: absolute (`sponsor.name`) or, in a repeated section, relative to the item (`@.materials`).
     `[]` means "every item": `clinical.protocols[].population`."""
@@ -87,7 +92,7 @@ class Section(_Strict):
 class RuleInstance(_Strict):
     """A rule kind (Python, `dossier.rules.kinds`) applied with this pack's parameters and citation."""
 
-    id: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,6}-[A-Z]{2,5}-\d{3}$")]
+    id: RuleId
     use: str
     """Rule kind name, e.g. 'dose-units-consistent'."""
     severity: Severity = Severity.ERROR

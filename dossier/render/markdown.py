@@ -11,7 +11,9 @@ from __future__ import annotations
 from functools import cache
 
 from markdown_it import MarkdownIt
-from markupsafe import Markup
+from markupsafe import Markup, escape
+
+from dossier.model.base import NotApplicable
 
 
 def _validate_link(url: str) -> bool:
@@ -36,7 +38,10 @@ def _parser() -> MarkdownIt:
     return md
 
 
-def render_markdown(text: str | None) -> Markup:
+def render_markdown(text: str | NotApplicable | None) -> Markup:
+    """Narrative -> safe HTML; a not-applicable answer becomes its stated reason."""
     if not text:
         return Markup("")
+    if isinstance(text, NotApplicable):
+        return Markup('<p class="not-applicable">Not applicable: ') + escape(text.reason) + Markup("</p>")
     return Markup(_parser().render(text))

@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dossier import facts, factpath
-from dossier.findings import Finding
+from dossier.findings import Finding, Severity
 from dossier.io.yamlsource import SourceMap, format_path
 from dossier.model import Dossier
+from dossier.model.base import NotApplicable
 from dossier.packs.manifest import Pack, Requirement, Verification
 from dossier.packs.outline import Node, build_outline
 from dossier.rules.kinds import REGISTRY
@@ -31,8 +32,8 @@ def _cite(cite: str, basis: Verification) -> str:
     return cite if basis is not Verification.unverified else f"{cite} [unverified reference]"
 
 
-def evaluate(node: Node, d: Dossier) -> list[tuple[Requirement, tuple, bool]]:
-    """(requirement, concrete yaml path, present?) for every required fact of an applicable node."""
+def evaluate(node: Node, d: Dossier) -> list[tuple[Requirement, tuple, bool, object]]:
+    """(requirement, concrete yaml path, present?, value) for every required fact of an applicable node."""
     if not node.applicable:
         return []
     out = []
@@ -42,8 +43,21 @@ def evaluate(node: Node, d: Dossier) -> list[tuple[Requirement, tuple, bool]]:
         relative, path = factpath.split_relative(req.path)
         root, base = (node.item, node.item_path) if relative else (d, ())
         for where, value in factpath.resolve(root, path, base):
-            out.append((req, where, factpath.present(value)))
+            out.append((req, where, factpath.present(value), value))
     return out
+
+
+def _na_finding(smap: SourceMap, req: Requirement, where: tuple, node: Node, value: NotApplicable) -> Finding:
+    """A requirement answered 'not applicable' is reported (as a note) with its reason."""
+    return Finding(
+        smap.locate(where),
+        Severity.INFO,
+        req.id,
+        f"{node.label} {node.title}: {req.label} answered not applicable: {value.reason}",
+        path=format_path(where),
+        citation=_cite(req.cite, req.basis),
+        section=node.id,
+    )
 
 
 def _hint(where: tuple, req: Requirement) -> str:
@@ -67,10 +81,12 @@ def completeness(pack: Pack, outline: list[Node], d: Dossier, smap: SourceMap) -
     ready = Readiness()
     for root in outline:
         for node in root.walk():
-            for req, where, ok in evaluate(node, d):
+            for req, where, ok, value in evaluate(node, d):
                 ready.required += 1
                 if ok:
                     ready.present += 1
+                    if isinstance(value, NotApplicable):
+                        findings.append(_na_finding(smap, req, where, node, value))
                     continue
                 text = format_path(where)
                 cite = _cite(req.cite, req.basis)
@@ -78,8 +94,8 @@ def completeness(pack: Pack, outline: list[Node], d: Dossier, smap: SourceMap) -
                     Finding(
                         smap.locate(where),
                         req.severity,
-                        f"{pack.rule_prefix}-REQ",
-                        f"{node.id} {node.title}: missing {req.label}",
+                        req.id,
+                        f"{node.label} {node.title}: missing {req.label}",
                         path=text,
                         hint=_hint(where, req),
                         citation=cite,

@@ -1,0 +1,23 @@
+"""initial-serial-number: an initial submission carries serial number zero (000 or 0000).
+
+Params: none.
+
+Passes: type initial, serial_number "0000".
+Fails: type initial, serial_number "0001".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dossier.model import Dossier
+from dossier.model.administrative import SubmissionType
+from dossier.rules.violation import Violation
+
+KIND = "initial-serial-number"
+
+
+def check(d: Dossier, params: dict) -> Iterator[Violation]:
+    s = d.submission
+    if s.type is SubmissionType.initial and s.serial_number and int(s.serial_number) != 0:
+        yield Violation(("submission", "serial_number"), f"an initial submission is serial number 0000, not {s.serial_number}", "set serial_number: \"0000\"")

@@ -1,0 +1,28 @@
+"""post-release-sterility-plan: when a drug product sterility result becomes available only
+after release, every protocol says what happens if it is positive.
+
+Params: none.
+
+Passes: sterility test with result_before_release false and protocols with positive_culture_plan.
+Fails: the same test and a protocol without positive_culture_plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dossier.model import Dossier
+from dossier.model.quality import TestCategory
+from dossier.rules.violation import Violation
+
+KIND = "post-release-sterility-plan"
+
+
+def check(d: Dossier, params: dict) -> Iterator[Violation]:
+    dp = d.quality.drug_product
+    late = dp and any(t.category is TestCategory.sterility and not t.result_before_release for t in dp.specification)
+    if not late:
+        return
+    for i, p in enumerate(d.clinical.protocols):
+        if not p.positive_culture_plan:
+            yield Violation(("clinical", "protocols", i), f"protocol {p.id}: sterility results arrive after release but no plan for a positive result is given", "add positive_culture_plan")
