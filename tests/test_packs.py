@@ -130,3 +130,22 @@ def test_ind_covers_every_312_23_a_item():
     cited = " ".join(s.cite for s, _ in walk(pack.sections))
     for item in ("(a)(1)", "(a)(3)", "(a)(5)", "(a)(6)", "(a)(7)", "(a)(8)", "(a)(9)", "(a)(10)"):
         assert f"312.23{item}" in cited, item
+
+
+def test_ind_cross_reference_lists_every_312_23_item_in_order():
+    pack = load_pack("ind")
+    items = [row.item for row in pack.cross_reference]
+    expected = [f"312.23(a)({n})" for n in range(1, 12)]
+    assert [i for i in items if i.startswith("312.23(a)")] == expected
+    ids = {s.id for s, _ in walk(pack.sections)} | {"toc"}
+    for row in pack.cross_reference:
+        assert set(row.sections) <= ids, row.item
+        assert row.sections or row.note, row.item
+
+
+def test_requirement_ids_use_the_pack_prefix():
+    for name in PACKS:
+        pack = load_pack(name)
+        for section, _ in walk(pack.sections):
+            for req in section.requires:
+                assert req.id.startswith(pack.rule_prefix + "-"), (section.id, req.id)

@@ -49,6 +49,15 @@ LOT = {"id": "L1", "material": "drug_product", "process_version": "1", "uses": [
 SOA = {"visits": ["Screening", "Day 0"], "assessments": [{"name": "CBC", "visits": ["Screening"]}]}
 TEST = {"test": "t", "category": "sterility", "method": "m", "acceptance": "a"}
 
+ADDR = BASE["sponsor"]["address"]
+CRO = {"name": "C", "address": ADDR}
+PIVOTAL = {**STUDY, "glp": "compliant", "pivotal": True}
+TAB = {"columns": ["a"], "rows": [["1"]]}
+LOT_NC = {"id": "T1", "material": "drug_product", "process_version": "0.9", "uses": ["nonclinical"]}
+LOT_CL = {"id": "C1", "material": "drug_product", "process_version": "1.0", "uses": ["clinical"]}
+STER_LATE = {**TEST, "result_before_release": False}
+ALL_TYPES = [t.value for t in __import__("dossier.model.nonclinical", fromlist=["StudyType"]).StudyType]
+
 CASES = [
     # kind, dossier, params, expected number of violations
     ("dose-units-consistent", dossier(clinical__protocols=[protocol()], nonclinical__dose_justification={"supported_dose": DOSE, "rationale": "r"}), {}, 0),
@@ -75,6 +84,31 @@ CASES = [
     ("release-categories", dossier(quality__drug_product={**DP, "specification": [TEST]}), {"categories": ["sterility", "mycoplasma", "potency"]}, 2),
     ("schedule-visits", dossier(clinical__protocols=[protocol(schedule_of_assessments=SOA)]), {}, 0),
     ("schedule-visits", dossier(clinical__protocols=[protocol(schedule_of_assessments={**SOA, "assessments": [{"name": "CBC", "visits": ["Day 1"]}]})]), {}, 1),
+    ("cro-obligations", dossier(sponsor__cros=[{**CRO, "studies": ["EX-101-01"], "all_obligations": True}]), {}, 0),
+    ("cro-obligations", dossier(sponsor__cros=[{**CRO, "studies": ["EX-101-01"]}]), {}, 1),
+    ("cro-obligations", dossier(sponsor__cros=[{**CRO, "obligations": ["monitoring"]}]), {}, 1),
+    ("initial-serial-number", dossier(submission__serial_number="0000"), {}, 0),
+    ("initial-serial-number", dossier(submission__serial_number="0001"), {}, 1),
+    ("nct-consistency", dossier(clinical__protocols=[protocol(nct_number="NCT01234567")], forms__form_3674={"status": "applicable clinical trial, registered", "nct_numbers": ["NCT01234567"]}), {}, 0),
+    ("nct-consistency", dossier(clinical__protocols=[protocol(nct_number="NCT01234567")], forms__form_3674={"status": "applicable clinical trial, registered", "nct_numbers": ["NCT07654321"]}), {}, 2),
+    ("pivotal-tabulation", dossier(nonclinical__studies=[{**PIVOTAL, "tabulation": TAB}]), {}, 0),
+    ("pivotal-tabulation", dossier(nonclinical__studies=[PIVOTAL]), {}, 1),
+    ("study-types-addressed", dossier(nonclinical__studies=[PIVOTAL], nonclinical__omitted_studies=[{"type": "repeat-dose toxicity", "reason": "single dose"}]), {"types": ["single-dose toxicity", "repeat-dose toxicity"]}, 0),
+    ("study-types-addressed", dossier(nonclinical__studies=[PIVOTAL]), {"types": ["single-dose toxicity", "repeat-dose toxicity"]}, 1),
+    ("study-types-addressed", dossier(), {}, len(ALL_TYPES)),
+    ("study-type-present", dossier(nonclinical__studies=[{**PIVOTAL, "type": "biodistribution"}]), {"types": ["biodistribution"]}, 0),
+    ("study-type-present", dossier(nonclinical__studies=[PIVOTAL]), {"types": ["biodistribution"]}, 1),
+    ("pivotal-lot-comparability", dossier(quality__lots=[{**LOT_NC, "process_version": "1.0"}, LOT_CL], nonclinical__studies=[{**PIVOTAL, "test_article_lots": ["T1"]}]), {}, 0),
+    ("pivotal-lot-comparability", dossier(quality__lots=[LOT_NC, LOT_CL], quality__comparability="Comparable: same critical quality attributes.", nonclinical__studies=[{**PIVOTAL, "test_article_lots": ["T1"]}]), {}, 0),
+    ("pivotal-lot-comparability", dossier(quality__lots=[LOT_NC, LOT_CL], nonclinical__studies=[{**PIVOTAL, "test_article_lots": ["T1"]}]), {}, 1),
+    ("in-use-covers-administration", dossier(quality__drug_product={**DP, "stability": {"in_use_period": {"value": 60, "unit": "minutes"}}}, clinical__protocols=[protocol(treatment={"schedule": "s", "dose_levels": [{"level": "1", "dose": DOSE}], "administration_window": {"value": 45, "unit": "minutes"}})]), {}, 0),
+    ("in-use-covers-administration", dossier(quality__drug_product={**DP, "stability": {"in_use_period": {"value": 30, "unit": "minutes"}}}, clinical__protocols=[protocol(treatment={"schedule": "s", "dose_levels": [{"level": "1", "dose": DOSE}], "administration_window": {"value": 1, "unit": "hours"}})]), {}, 1),
+    ("post-release-sterility-plan", dossier(quality__drug_product={**DP, "specification": [STER_LATE]}, clinical__protocols=[protocol(positive_culture_plan="Notify site, treat, report.")]), {}, 0),
+    ("post-release-sterility-plan", dossier(quality__drug_product={**DP, "specification": [STER_LATE]}, clinical__protocols=[protocol()]), {}, 1),
+    ("safety-method-status", dossier(quality__drug_product={**DP, "specification": [{**TEST, "method_status": "compendial"}]}), {}, 0),
+    ("safety-method-status", dossier(quality__drug_product={**DP, "specification": [{**TEST, "method_status": "in development"}, {**TEST, "category": "mycoplasma"}]}), {}, 2),
+    ("viability-limit", dossier(quality__drug_product={**DP, "specification": [{**TEST, "category": "viability", "acceptance": "≥ 70 % viable"}]}), {"min_percent": 70}, 0),
+    ("viability-limit", dossier(quality__drug_product={**DP, "specification": [{**TEST, "category": "viability", "acceptance": "≥ 50 %"}]}), {"min_percent": 70}, 1),
 ]
 
 

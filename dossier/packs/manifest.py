@@ -119,6 +119,17 @@ class FrontMatter(_Strict):
     template: str
 
 
+class ItemReference(_Strict):
+    """One item of the governing regulation and where the document answers it (cross-reference table)."""
+
+    item: str
+    """e.g. '312.23(a)(7)'."""
+    title: str
+    sections: list[SectionId] = Field(default_factory=list)
+    note: str = ""
+    """Shown instead of (or after) the section links, e.g. for a reserved paragraph."""
+
+
 class PageSetup(_Strict):
     size: str
     """CSS page size: 'letter' or 'A4'."""
@@ -141,6 +152,8 @@ class Pack(_Strict):
     """Alternative ids that select several sections, e.g. '312.23(a)(7)' -> CMC sections."""
     alias_titles: dict[str, str] = Field(default_factory=dict)
     front_matter: list[FrontMatter] = Field(default_factory=list)
+    cross_reference: list[ItemReference] = Field(default_factory=list)
+    """The regulation's items in its own order, mapped to sections (front-matter table)."""
     """Templates rendered after the table of contents (e.g. the 312.23 cross-reference)."""
     sections: list[Section]
     rules: list[RuleInstance] = Field(default_factory=list)

@@ -49,7 +49,7 @@ def _show(node: Node, d: Dossier) -> list[tuple[str, Any]]:
 
 def render_html(pack: Pack, d: Dossier, nodes: list[Node], options: RenderOptions) -> str:
     env = make_env()
-    anchors: dict[str, str] = {}
+    anchors: dict[str, str] = {"toc": "toc"}
     for root in nodes:
         for n in root.walk():
             anchors.setdefault(n.id, n.anchor)  # repeated ids link to their first occurrence

@@ -1,0 +1,55 @@
+"""Removing any required fact from an example produces a located finding with the right rule id."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from dossier.io.yamlsource import format_path, load_file
+from dossier.packs import available, load_pack
+from dossier.packs.outline import build_outline
+from dossier.rules.engine import check_dossier, evaluate
+from dossier.validate import validate
+from tests.conftest import EXAMPLES
+
+
+def present_requirements(name: str, target: str):
+    loaded = load_file(EXAMPLES / name / "dossier.yaml")
+    d, findings = validate(loaded.data, loaded.source_map)
+    assert d is not None and findings == []
+    pack = load_pack(target)
+    out = []
+    for root in build_outline(pack, d):
+        for node in root.walk():
+            for req, where, ok, _ in evaluate(node, d):
+                if ok and isinstance(where[-1], str):
+                    out.append((req, where))
+    return loaded, pack, out
+
+
+def _delete(data, where):
+    parent = data
+    for part in where[:-1]:
+        parent = parent[part]
+    del parent[where[-1]]
+
+
+@pytest.mark.parametrize("name", ["car-t", "aav"])
+@pytest.mark.parametrize("target", available())
+def test_removing_each_required_fact_is_reported_at_its_place(name, target):
+    loaded, pack, reqs = present_requirements(name, target)
+    assert len(reqs) > 30
+    for req, where in reqs:
+        data = copy.deepcopy(loaded.data)
+        _delete(data, where)
+        d, schema_findings = validate(data, loaded.source_map)
+        path = format_path(where)
+        if d is None:
+            # the fact is required by the schema itself: reported as such, at its parent
+            assert any(f.rule == "SCHEMA-MISSING" and f.path == path for f in schema_findings), path
+            continue
+        findings = check_dossier(pack, d, loaded.source_map).findings
+        hits = [f for f in findings if f.rule == req.id and f.path == path]
+        assert hits, f"removing {path} gave no {req.id} finding"
+        assert hits[0].location.line >= 1 and hits[0].citation
