@@ -132,6 +132,8 @@ class SpecTest(Strict):
     method: Text
     acceptance: Text
     """Acceptance criterion, e.g. '≥ 70 % viable cells'."""
+    stage: Text | None = None
+    """Where the sample is taken when not the final container, e.g. 'unprocessed bulk', 'cells at harvest', 'post-thaw'."""
     method_status: MethodStatus | None = None
     result_before_release: bool = True
     """False when the result comes after release (e.g. 14-day sterility of a fresh product)."""
