@@ -219,3 +219,18 @@ def test_no_text_smaller_than_9_points(built):
         for page in pdf.pages:
             sizes |= {float(ops[1]) * 0.75 for ops, op in pikepdf.parse_content_stream(page) if str(op) == "Tf"}
     assert min(sizes) >= 9 - 1e-3, sorted(sizes)[:3]
+
+
+def test_removing_the_genetic_modification_changes_the_derived_class_and_is_flagged(tmp_path):
+    import yaml
+
+    from dossier.classify import classify
+
+    data = yaml.safe_load((EXAMPLES / "car-t" / "dossier.yaml").read_text(encoding="utf-8"))
+    del data["product"]["genetic_modification"]
+    src = tmp_path / "dossier.yaml"
+    src.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = api.check(src, "impd")
+    rules = {f.rule for f in result.findings}
+    assert {"IMPD-PROD-001", "IMPD-PROD-003"} <= rules
+    assert classify(result.loaded.dossier).derived.value == "sCTMP"

@@ -101,6 +101,7 @@ class ClassificationBasis(Strict):
     """Facts from which the EU ATMP class follows (REFERENCE §3.1)."""
 
     recombinant_nucleic_acid: bool = False
+    """Declared; must agree with `product.genetic_modification` (the class is derived from that)."""
     substantially_manipulated: bool = False
     homologous_use: bool = False
     intended_action: IntendedAction | None = None

@@ -25,6 +25,13 @@ def _yesno(v: bool) -> str:
     return "Yes" if v else "No"
 
 
+def _classification(d):
+    """The derived EU ATMP class with its reasoning (decided in Python, presented by templates)."""
+    from dossier.classify import classify
+
+    return classify(d)
+
+
 def make_env() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
@@ -35,4 +42,5 @@ def make_env() -> jinja2.Environment:
         keep_trailing_newline=False,
     )
     env.filters.update(md=render_markdown, v=_value, date=_date, sci=sci, yesno=_yesno)
+    env.globals.update(atmp_classification=_classification)
     return env

@@ -8,6 +8,7 @@ generator of ``Violation``s. The registry is an explicit literal dict.
 from __future__ import annotations
 
 from dossier.rules.kinds import (
+    atmp_class,
     cro_obligations,
     dose_units,
     dose_within_support,
@@ -34,6 +35,7 @@ from dossier.rules.kinds import (
 REGISTRY = {
     m.KIND: m
     for m in (
+        atmp_class,
         cro_obligations,
         dose_units,
         dose_within_support,

@@ -1,0 +1,92 @@
+"""Derive the EU ATMP class from the facts, with the reasoning shown step by step.
+
+Definitions: Directive 2001/83/EC Annex I Part IV §2.1 (GTMP) and §2.2 (sCTMP); Regulation
+(EC) No 1394/2007 Art 2(1)(b)-(d) (TEP, "engineered", combined ATMP). The precedence rules
+(combined ATMP; TEP over sCTMP; GTMP over sCTMP/TEP) are those of Regulation (EC) No 1394/2007
+Art 2(2)-(5), whose text was not verified for this tool (REFERENCE.md §3.1, [R]): findings
+built on them are warnings, and the reasoning says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from dossier.model import Dossier
+from dossier.model.product import EUClass, IntendedAction, Origin
+
+DIR_GTMP = "Directive 2001/83/EC Annex I Part IV §2.1"
+DIR_SCTMP = "Directive 2001/83/EC Annex I Part IV §2.2"
+REG_TEP = "Regulation (EC) No 1394/2007 Art 2(1)(b)-(c)"
+REG_CATMP = "Regulation (EC) No 1394/2007 Art 2(1)(d)"
+REG_PRECEDENCE = "Regulation (EC) No 1394/2007 Art 2(4)-(5) [unverified reference]"
+
+
+@dataclass(frozen=True)
+class Step:
+    question: str
+    answer: str
+    source: str
+
+
+@dataclass
+class Classification:
+    derived: EUClass | None
+    steps: list[Step] = field(default_factory=list)
+    candidates: list[EUClass] = field(default_factory=list)
+
+    @property
+    def summary(self) -> str:
+        if self.derived is None:
+            return "no ATMP class follows from the facts given"
+        return self.derived.value
+
+
+def _facts(d: Dossier) -> dict[str, object]:
+    """Classification facts: the declared basis where given, else what other facts imply."""
+    b = d.product.classification_basis
+    gm = d.product.genetic_modification
+    cells = d.product.origin is not Origin.not_cell_based
+    return {
+        # the product description decides; classification_basis.recombinant_nucleic_acid is a
+        # declaration checked against it (rule atmp-class, mode facts)
+        "recombinant": gm is not None,
+        "viable_cells": b.viable_cells if b else cells,
+        "manipulated": b.substantially_manipulated if b else False,
+        "homologous": b.homologous_use if b else False,
+        "action": b.intended_action if b else None,
+        "device": b.integral_device if b else False,
+    }
+
+
+def classify(d: Dossier) -> Classification:
+    f = _facts(d)
+    c = Classification(None)
+    say = c.steps.append
+    engineered = bool(f["manipulated"]) or not f["homologous"]
+
+    say(Step("Does the active substance contain or consist of a recombinant nucleic acid acting through its sequence?", "yes" if f["recombinant"] else "no", DIR_GTMP))
+    if f["recombinant"]:
+        c.candidates.append(EUClass.GTMP)
+    if f["viable_cells"]:
+        say(Step("Are the cells or tissues substantially manipulated or not intended for the same essential function (engineered)?", "yes" if engineered else "no", f"{DIR_SCTMP}; {REG_TEP}"))
+        action = f["action"]
+        say(Step("What is the intended action of the cells or tissues?", action.value if isinstance(action, IntendedAction) else "not stated", f"{DIR_SCTMP}; {REG_TEP}"))
+        if engineered and action is IntendedAction.regenerate_repair_replace:
+            c.candidates.append(EUClass.TEP)
+        if engineered and action is IntendedAction.pharmacological_immunological_metabolic:
+            c.candidates.append(EUClass.sCTMP)
+        say(Step("Is a medical device an integral part of the product, with viable cells?", "yes" if f["device"] else "no", REG_CATMP))
+        if f["device"]:
+            c.candidates.append(EUClass.cATMP)
+    c.derived = _precedence(c.candidates)
+    if len(c.candidates) > 1:
+        order = " > ".join(x.value for x in (EUClass.cATMP, EUClass.GTMP, EUClass.TEP, EUClass.sCTMP) if x in c.candidates)
+        say(Step("Several definitions are met; which class prevails?", f"{order}: {c.derived.value}", REG_PRECEDENCE))
+    return c
+
+
+def _precedence(candidates: list[EUClass]) -> EUClass | None:
+    for cls in (EUClass.cATMP, EUClass.GTMP, EUClass.TEP, EUClass.sCTMP):
+        if cls in candidates:
+            return cls
+    return None
