@@ -176,6 +176,22 @@ def sections(
         typer.echo(f"{alias}  -> {', '.join(ids)}")
 
 
+@app.command("map")
+def map_facts(
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the Markdown table here instead of standard output.")] = None,
+) -> None:
+    """Show, for each fact of the YAML, which IND and IMPD sections use it (parity view)."""
+    from dossier import api
+    from dossier.packs.factmap import as_markdown
+
+    text = as_markdown()
+    if output is None:
+        sys.stdout.write(text)
+        return
+    api.atomic_write(api._check_output(output, []), text.encode("utf-8"))
+    typer.echo(f"wrote {output}", err=True)
+
+
 def main() -> None:
     """Console entry point: run the app and map failures to exit code 2 without tracebacks."""
     try:

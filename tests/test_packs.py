@@ -149,3 +149,15 @@ def test_requirement_ids_use_the_pack_prefix():
         for section, _ in walk(pack.sections):
             for req in section.requires:
                 assert req.id.startswith(pack.rule_prefix + "-"), (section.id, req.id)
+
+
+def test_fact_map_covers_shared_quality_facts_and_is_committed():
+    from dossier.packs.factmap import as_markdown, fact_map
+    from tests.conftest import ROOT
+
+    table = fact_map()
+    assert set(table["quality.drug_substances[].specification"]) == {"ind", "impd"}
+    assert table["quality.drug_substances[].specification"]["ind"] == ["3.2.S.4.1"]
+    assert table["quality.drug_substances[].specification"]["impd"] == ["S.4.1"]
+    assert "impd" not in table["sponsor.commitments.irb_review"]
+    assert (ROOT / "docs" / "fact-map.md").read_text(encoding="utf-8") == as_markdown(), "run: dossier map -o docs/fact-map.md"
