@@ -196,6 +196,10 @@ class CoverLetterFlags(Strict):
     scientific_advice: list[Text] = Field(default_factory=list)
     paediatric_investigation_plan: Text | None = None
     orphan_designation: Text | None = None
+    narcotic_psychotropic_or_radiopharmaceutical: bool = False
+    """Whether any IMP or auxiliary product is a narcotic, psychotropic or radiopharmaceutical."""
+    investigated_devices: list[Text] = Field(default_factory=list)
+    """Medical devices investigated in the trial that are not part of the IMP, with CE-mark status."""
 
 
 class AuxiliaryProduct(Strict):
@@ -204,17 +208,39 @@ class AuxiliaryProduct(Strict):
     name: Text
     purpose: Text
     authorised_in_eu: bool = True
+    dossier_reference: Text | None = None
+    """SmPC (authorised) or auxiliary medicinal product dossier (unauthorised) reference."""
+
+
+class GMOProcedure(str, enum.Enum):
+    contained_use = "contained use (Directive 2009/41/EC)"
+    deliberate_release = "deliberate release (Directive 2001/18/EC Part B)"
+
+
+class GMOApplication(Strict):
+    """The national GMO application for one Member State concerned."""
+
+    member_state: CountryCode
+    procedure: GMOProcedure
+    status: Text
+    """e.g. 'submitted 2026-09-14', 'authorised 2026-10-02 (ref ...)'."""
+    era_reference: Text | None = None
+    """Reference of the environmental risk assessment / common application form submitted."""
 
 
 class EUApplication(Strict):
     """Facts needed only for the EU clinical trial application."""
 
     cover_letter: CoverLetterFlags = Field(default_factory=CoverLetterFlags)
+    imp_authorised: bool = False
+    """Whether the IMP holds an EU marketing authorisation (drives the simplified-IMPD scenarios)."""
     auxiliary_products: list[AuxiliaryProduct] = Field(default_factory=list)
     gmp_manufacturing_authorisation: Text | None = None
     """Manufacturing/import authorisation number of the EU site releasing the IMP."""
     gmo_procedures: Narrative | None = None
-    """National GMO procedures (contained use / deliberate release) per Member State."""
+    """National GMO procedures (contained use / deliberate release): the approach in prose."""
+    gmo_applications: list[GMOApplication] = Field(default_factory=list)
+    """One entry per Member State concerned when the IMP contains GMOs."""
     traceability: Narrative | None = None
     """ATMP traceability system (GCP for ATMPs §7)."""
     manufacturing_sites: list[Organisation] = Field(default_factory=list)

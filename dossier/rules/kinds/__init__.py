@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dossier.rules.kinds import (
     atmp_class,
+    auxiliary_dossier,
+    gmo_per_member_state,
     cro_obligations,
     dose_units,
     dose_within_support,
@@ -36,6 +38,8 @@ REGISTRY = {
     m.KIND: m
     for m in (
         atmp_class,
+        auxiliary_dossier,
+        gmo_per_member_state,
         cro_obligations,
         dose_units,
         dose_within_support,

@@ -1,0 +1,26 @@
+"""gmo-per-member-state: an IMP that contains GMOs has a national GMO application (with its
+procedure and status) for every Member State concerned.
+
+Params: none.
+
+Passes: member_states [DE, NL] and gmo_applications for DE and NL.
+Fails: member_states [DE, NL] and a gmo_application for DE only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dossier.model import Dossier
+from dossier.rules.violation import Violation
+
+KIND = "gmo-per-member-state"
+
+
+def check(d: Dossier, params: dict) -> Iterator[Violation]:
+    if not d.product.contains_gmo:
+        return
+    covered = {a.member_state for a in d.eu.gmo_applications}
+    for i, ms in enumerate(d.submission.member_states):
+        if ms not in covered:
+            yield Violation(("submission", "member_states", i), f"no national GMO application listed for {ms}", f"add eu.gmo_applications: [{{member_state: {ms}, procedure: ..., status: ...}}]")
