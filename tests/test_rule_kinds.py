@@ -40,7 +40,10 @@ def dossier(**sections) -> Dossier:
 
 
 def violations(kind: str, d: Dossier, **params):
-    return list(REGISTRY[kind].check(d, params))
+    # parameters arrive as YAML strings, as they do from a pack
+    raw = {k: (str(v).lower() if isinstance(v, bool) else v) for k, v in params.items()}
+    typed = REGISTRY[kind].Params.model_validate(raw).model_dump()
+    return list(REGISTRY[kind].check(d, typed))
 
 
 STUDY = {"id": "TOX-1", "title": "t", "type": "single-dose toxicity", "species": "mouse", "route": "iv", "key_findings": "k"}

@@ -73,8 +73,24 @@ def load_pack(name: str) -> Pack:
         raise UsageError(f"unknown target {name!r}", hint=f"choose one of: {', '.join(names)}")
     data = _expand_includes(_read(f"{name}/pack.yaml"))
     try:
-        return Pack.model_validate(data)
+        pack = Pack.model_validate(data)
     except ValidationError as exc:
         err = exc.errors(include_url=False)[0]
         where = ".".join(map(str, err["loc"]))
         raise PackError(f"{name}/pack.yaml: {err['msg']} at {where}") from None
+    _check_rules(name, pack)
+    return pack
+
+
+def _check_rules(name: str, pack: Pack) -> None:
+    """Every rule instance names a known kind and gives it valid parameters."""
+    from dossier.rules.kinds import REGISTRY
+
+    for rule in pack.rules:
+        kind = REGISTRY.get(rule.use)
+        if kind is None:
+            raise PackError(f"{name}/pack.yaml: rule {rule.id} uses unknown kind {rule.use!r}")
+        try:
+            kind.Params.model_validate(rule.params)
+        except ValidationError as exc:
+            raise PackError(f"{name}/pack.yaml: rule {rule.id}: bad params: {exc.errors(include_url=False)[0]['msg']}") from None

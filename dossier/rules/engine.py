@@ -112,7 +112,8 @@ def run_rules(pack: Pack, d: Dossier, smap: SourceMap) -> list[Finding]:
         if not facts.holds(rule.when, d):
             continue
         kind = REGISTRY[rule.use]
-        for v in kind.check(d, rule.params):
+        params = kind.Params.model_validate(rule.params).model_dump()  # "false" -> False, "15" -> 15.0
+        for v in kind.check(d, params):
             findings.append(
                 Finding(
                     smap.locate(v.path),

@@ -15,8 +15,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dossier.classify import classify
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
 from dossier.model import Dossier
 from dossier.rules.violation import Violation
+
+
+class Params(BaseModel):
+    """Parameters of this kind, validated when a pack instance is loaded."""
+
+    model_config = ConfigDict(extra="forbid")
+    mode: Literal["definition", "precedence", "facts"]
+
 
 KIND = "atmp-class"
 

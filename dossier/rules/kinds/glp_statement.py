@@ -11,9 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pydantic import BaseModel, ConfigDict
+
 from dossier.model import Dossier
 from dossier.model.nonclinical import GLP
 from dossier.rules.violation import Violation
+
+
+class Params(BaseModel):
+    """Parameters of this kind, validated when a pack instance is loaded."""
+
+    model_config = ConfigDict(extra="forbid")
+    pivotal_only: bool = False
+
 
 KIND = "glp-statement"
 

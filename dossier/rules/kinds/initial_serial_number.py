@@ -10,9 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pydantic import BaseModel, ConfigDict
+
 from dossier.model import Dossier
 from dossier.model.administrative import SubmissionType
 from dossier.rules.violation import Violation
+
+
+class Params(BaseModel):
+    """Parameters of this kind, validated when a pack instance is loaded."""
+
+    model_config = ConfigDict(extra="forbid")
+    pass
+
 
 KIND = "initial-serial-number"
 

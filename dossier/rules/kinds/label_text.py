@@ -12,8 +12,21 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
 from dossier.model import Dossier
 from dossier.rules.violation import Violation
+
+
+class Params(BaseModel):
+    """Parameters of this kind, validated when a pack instance is loaded."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: str
+    packaging: Literal["immediate", "outer"] | None = None
+
 
 KIND = "label-text"
 

@@ -12,9 +12,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pydantic import BaseModel, ConfigDict
+
 from dossier.model import Dossier
 from dossier.model.quality import LotUse
 from dossier.rules.violation import Violation
+
+
+class Params(BaseModel):
+    """Parameters of this kind, validated when a pack instance is loaded."""
+
+    model_config = ConfigDict(extra="forbid")
+    pass
+
 
 KIND = "pivotal-lot-comparability"
 

@@ -11,8 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pydantic import BaseModel, ConfigDict
+
 from dossier.model import Dossier
 from dossier.rules.violation import Violation
+
+
+class Params(BaseModel):
+    """Parameters of this kind, validated when a pack instance is loaded."""
+
+    model_config = ConfigDict(extra="forbid")
+    categories: list[str]
+
 
 KIND = "release-categories"
 
