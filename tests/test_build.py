@@ -234,3 +234,14 @@ def test_removing_the_genetic_modification_changes_the_derived_class_and_is_flag
     rules = {f.rule for f in result.findings}
     assert {"IMPD-PROD-001", "IMPD-PROD-003"} <= rules
     assert classify(result.loaded.dossier).derived.value == "sCTMP"
+
+
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+@pytest.mark.parametrize("target", list(TARGETS))
+def test_no_section_of_a_complete_example_is_left_empty(tmp_path, name, target):
+    """Every heading either has content or states why it does not apply (reason from the YAML)."""
+    out = tmp_path / "x.html"
+    api.build(EXAMPLES / name / "dossier.yaml", target, output=out, fmt="html")
+    html = out.read_text()
+    assert 'class="empty"' not in html
+    assert 'class="placeholder"' not in html
