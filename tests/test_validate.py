@@ -134,3 +134,15 @@ def test_committed_json_schema_is_up_to_date():
 
     committed = json.loads((ROOT / "docs" / "dossier.schema.json").read_text(encoding="utf-8"))
     assert committed == schema(), "run: dossier schema -o docs/dossier.schema.json"
+
+
+def test_table_rows_must_match_the_columns(minimal_text):
+    text = minimal_text + (
+        "nonclinical:\n  studies:\n    - id: S1\n      title: t\n      type: single-dose toxicity\n      species: mouse\n"
+        "      route: iv\n      glp: compliant\n      key_findings: k\n      tabulation:\n        columns: [A, B]\n"
+        "        rows:\n          - [1, 2]\n          - [1, 2, 3]\n"
+    )
+    d, findings = run(text)
+    assert d is None
+    assert findings[0].path == "nonclinical.studies[0].tabulation"
+    assert "row 2 has 3 cells" in findings[0].message

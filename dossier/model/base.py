@@ -6,7 +6,7 @@ import datetime as dt
 import enum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 """A short, non-empty, single-purpose text value (a name, a method, a criterion)."""
@@ -262,3 +262,14 @@ class Table(Strict):
     caption: Text | None = None
     columns: list[Text] = Field(min_length=1)
     rows: list[list[str]] = Field(min_length=1)
+    """Each row has exactly one cell per column (quote a cell that contains a comma)."""
+
+    @model_validator(mode="after")
+    def _rectangular(self) -> Table:
+        for i, row in enumerate(self.rows):
+            if len(row) != len(self.columns):
+                raise ValueError(
+                    f"row {i + 1} has {len(row)} cells but the table has {len(self.columns)} columns"
+                    " (a comma inside an unquoted cell splits it)"
+                )
+        return self
