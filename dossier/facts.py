@@ -22,78 +22,96 @@ def _vector(d: Dossier):
 
 
 def genetically_modified(d: Dossier) -> bool:
+    """the product is genetically modified"""
     return d.product.genetic_modification is not None
 
 
 def integrating_vector(d: Dossier) -> bool:
+    """the vector integrates into the genome"""
     v = _vector(d)
     return bool(v and (v.integrating or v.type in INTEGRATING))
 
 
 def retroviral_vector(d: Dossier) -> bool:
+    """a retroviral or lentiviral vector is used"""
     v = _vector(d)
     return bool(v and v.type in {VectorType.lentiviral, VectorType.gammaretroviral})
 
 
 def viral_vector(d: Dossier) -> bool:
+    """a viral vector is used"""
     v = _vector(d)
     return bool(v and v.type not in {VectorType.plasmid, VectorType.mrna, VectorType.transposon})
 
 
 def genome_editing(d: Dossier) -> bool:
+    """the genome is edited"""
     gm = d.product.genetic_modification
     return bool(gm and gm.editing)
 
 
 def autologous(d: Dossier) -> bool:
+    """the product is autologous"""
     return d.product.origin is Origin.autologous
 
 
 def allogeneic(d: Dossier) -> bool:
+    """the product is allogeneic"""
     return d.product.origin is Origin.allogeneic
 
 
 def cell_product(d: Dossier) -> bool:
+    """the product contains cells"""
     return d.product.origin is not Origin.not_cell_based
 
 
 def immune_effector_cells(d: Dossier) -> bool:
+    """the product consists of immune effector cells (CAR-T, TCR-T)"""
     return d.product.modality in {Modality.car_t, Modality.tcr_t}
 
 
 def car_t(d: Dossier) -> bool:
+    """the product is a CAR-T cell product"""
     return d.product.modality is Modality.car_t
 
 
 def ltfu_15_years(d: Dossier) -> bool:
+    """the vector integrates or the genome is edited"""
     return integrating_vector(d) or genome_editing(d)
 
 
 def foreign_sponsor(d: Dossier) -> bool:
+    """the sponsor has no US place of business"""
     return not d.sponsor.us_place_of_business
 
 
 def has_cros(d: Dossier) -> bool:
+    """obligations are transferred to a contract research organisation"""
     return bool(d.sponsor.cros)
 
 
 def has_references(d: Dossier) -> bool:
+    """information is incorporated by reference to other files"""
     return bool(d.references)
 
 
 def has_placebo(d: Dossier) -> bool:
+    """a protocol uses a placebo"""
     return any(p.control is Control.placebo for p in d.clinical.protocols)
 
 
 def phase_1(d: Dossier) -> bool:
+    """the submission includes phase 1"""
     return Phase.phase_1 in d.submission.phases or Phase.phase_1_2 in d.submission.phases
 
 
 def first_in_human(d: Dossier) -> bool:
+    """the trial is the first administration to humans"""
     return d.eu.cover_letter.first_in_human
 
 
 def human_or_animal_materials(d: Dossier) -> bool:
+    """materials of human or animal origin are used"""
     from dossier.model.quality import MaterialOrigin
 
     q = d.quality
@@ -101,6 +119,35 @@ def human_or_animal_materials(d: Dossier) -> bool:
     comps = q.drug_product.composition if q.drug_product else []
     origins = {m.origin for m in mats} | {c.origin for c in comps if c.origin}
     return bool(origins & {MaterialOrigin.human, MaterialOrigin.animal})
+
+
+def _scenario(d: Dossier):
+    from dossier.model.administrative import SimplifiedScenario as S
+
+    return d.eu.simplified_impd, S
+
+
+def impd_needs_s(d: Dossier) -> bool:
+    """active-substance data are required (full IMPD, or Annex I Table 1 scenario with another manufacturer)"""
+    sc, S = _scenario(d)
+    return sc in (None, S.substance_authorised_other_manufacturer)
+
+
+def impd_needs_p(d: Dossier) -> bool:
+    """product data are required (not an authorised IMP used unmodified; Annex I Table 1)"""
+    sc, S = _scenario(d)
+    return sc not in (S.authorised_within_smpc, S.authorised_outside_smpc)
+
+
+def impd_needs_se(d: Dossier) -> bool:
+    """non-clinical and clinical data are required (not covered by an SmPC; Annex I Table 1)"""
+    sc, S = _scenario(d)
+    return sc not in (S.authorised_within_smpc, S.authorised_outside_smpc, S.authorised_modified)
+
+
+def simplified_impd(d: Dossier) -> bool:
+    """a simplified IMPD is submitted (Annex I Table 1)"""
+    return d.eu.simplified_impd is not None
 
 
 CONDITIONS: dict[str, Condition] = {
@@ -124,6 +171,10 @@ CONDITIONS: dict[str, Condition] = {
         phase_1,
         first_in_human,
         human_or_animal_materials,
+        impd_needs_s,
+        impd_needs_p,
+        impd_needs_se,
+        simplified_impd,
     )
 }
 
@@ -139,4 +190,9 @@ def holds(names: list[str], d: Dossier) -> bool:
 
 
 def describe(names: list[str]) -> str:
-    return " and ".join(n.lstrip("!").replace("_", " ") if not n.startswith("!") else "not " + n[1:].replace("_", " ") for n in names)
+    """Conditions in words: each condition's docstring says when it holds."""
+    parts = []
+    for name in names:
+        text = (CONDITIONS[name.lstrip("!")].__doc__ or name).strip()
+        parts.append(f"not ({text})" if name.startswith("!") else text)
+    return " and ".join(parts)

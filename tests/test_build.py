@@ -245,3 +245,21 @@ def test_no_section_of_a_complete_example_is_left_empty(tmp_path, name, target):
     html = out.read_text()
     assert 'class="empty"' not in html
     assert 'class="placeholder"' not in html
+
+
+def test_simplified_impd_scenario_selects_the_required_parts(tmp_path, minimal_text):
+    """Annex I Table 1: an authorised IMP used within its SmPC needs the SmPC, not S/P/A or S&E."""
+    src = tmp_path / "dossier.yaml"
+    src.write_text(minimal_text + "eu:\n  simplified_impd: authorised, used within the SmPC\n", encoding="utf-8")
+    result = api.check(src, "impd")
+    sections = {f.section for f in result.findings if f.section}
+    assert "SmPC" in sections
+    assert not sections & {"S.4.1", "P.5.1", "SE.2", "SE.3"}
+    from tests.conftest import DATA
+
+    full = api.check(DATA / "minimal.yaml", "impd")
+    assert {"P.5.1", "SE.3"} <= {f.section for f in full.findings}
+    out = tmp_path / "x.html"
+    api.build(src, "impd", output=out, fmt="html", draft=True)
+    html = out.read_text()
+    assert "this section applies only when non-clinical and clinical data are required" in html

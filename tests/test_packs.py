@@ -161,3 +161,8 @@ def test_fact_map_covers_shared_quality_facts_and_is_committed():
     assert table["quality.drug_substances[].specification"]["impd"] == ["S.4.1"]
     assert "impd" not in table["sponsor.commitments.irb_review"]
     assert (ROOT / "docs" / "fact-map.md").read_text(encoding="utf-8") == as_markdown(), "run: dossier map -o docs/fact-map.md"
+
+
+def test_every_condition_says_in_words_when_it_holds():
+    for name, fn in facts.CONDITIONS.items():
+        assert fn.__doc__ and fn.__doc__.strip()[0].islower(), name

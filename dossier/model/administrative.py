@@ -228,12 +228,27 @@ class GMOApplication(Strict):
     """Reference of the environmental risk assessment / common application form submitted."""
 
 
+class SimplifiedScenario(str, enum.Enum):
+    """Situations of Regulation (EU) No 536/2014 Annex I, Table 1 (simplified IMPD)."""
+
+    authorised_within_smpc = "authorised, used within the SmPC"
+    authorised_outside_smpc = "authorised, used outside the SmPC"
+    authorised_modified = "authorised, modified (e.g. blinded)"
+    other_form_authorised = "other form or strength authorised, supplied by the MAH"
+    substance_authorised_same_manufacturer = "not authorised; active substance in an authorised product, same manufacturer"
+    substance_authorised_other_manufacturer = "not authorised; active substance in an authorised product, other manufacturer"
+
+
 class EUApplication(Strict):
     """Facts needed only for the EU clinical trial application."""
 
     cover_letter: CoverLetterFlags = Field(default_factory=CoverLetterFlags)
     imp_authorised: bool = False
-    """Whether the IMP holds an EU marketing authorisation (drives the simplified-IMPD scenarios)."""
+    """Whether the IMP holds an EU marketing authorisation."""
+    simplified_impd: SimplifiedScenario | None = None
+    """Annex I Table 1 scenario when a simplified IMPD is submitted; omit for a full IMPD (the norm for ATMPs)."""
+    smpc_reference: Text | None = None
+    """The SmPC submitted in place of IMPD parts in a simplified IMPD, with the reason for choosing it."""
     auxiliary_products: list[AuxiliaryProduct] = Field(default_factory=list)
     gmp_manufacturing_authorisation: Text | None = None
     """Manufacturing/import authorisation number of the EU site releasing the IMP."""

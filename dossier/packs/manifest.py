@@ -146,6 +146,8 @@ class Pack(_Strict):
     jurisdiction: str
     rule_prefix: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,6}$")]
     page: PageSetup
+    date_format: str = "%-d %B %Y"
+    """strftime format for dates in the document (US: 'November 2, 2026'; EU: '2 November 2026')."""
     vocabulary: dict[str, str] = Field(default_factory=dict)
     """Words that differ by jurisdiction (drug substance / active substance, ...)."""
     aliases: dict[str, list[SectionId]] = Field(default_factory=dict)

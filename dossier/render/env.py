@@ -17,8 +17,12 @@ def _value(v: Any) -> str:
     return str(getattr(v, "value", v))
 
 
-def _date(v: dt.date | None) -> str:
-    return v.strftime("%d %B %Y").lstrip("0") if v else ""
+def _date_filter(fmt: str):
+    def _date(v: dt.date | None) -> str:
+        # %-d (no zero padding) is glibc-only; build it portably
+        return v.strftime(fmt.replace("%-d", str(v.day))) if v else ""
+
+    return _date
 
 
 def _yesno(v: bool) -> str:
@@ -32,7 +36,13 @@ def _classification(d):
     return classify(d)
 
 
-def make_env() -> jinja2.Environment:
+def _describe(names: list[str]) -> str:
+    from dossier.facts import describe
+
+    return describe(names)
+
+
+def make_env(date_format: str = "%-d %B %Y") -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
         autoescape=True,
@@ -41,6 +51,6 @@ def make_env() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
-    env.filters.update(md=render_markdown, v=_value, date=_date, sci=sci, yesno=_yesno)
-    env.globals.update(atmp_classification=_classification)
+    env.filters.update(md=render_markdown, v=_value, date=_date_filter(date_format), sci=sci, yesno=_yesno)
+    env.globals.update(atmp_classification=_classification, describe_conditions=_describe)
     return env

@@ -48,7 +48,7 @@ def _show(node: Node, d: Dossier) -> list[tuple[str, Any]]:
 
 
 def render_html(pack: Pack, d: Dossier, nodes: list[Node], options: RenderOptions) -> str:
-    env = make_env()
+    env = make_env(pack.date_format)
     anchors: dict[str, str] = {"toc": "toc"}
     for root in nodes:
         for n in root.walk():
