@@ -82,7 +82,7 @@ def ltfu_15_years(d: Dossier) -> bool:
 
 def foreign_sponsor(d: Dossier) -> bool:
     """the sponsor has no US place of business"""
-    return not d.sponsor.us_place_of_business
+    return not d.us.place_of_business
 
 
 def has_cros(d: Dossier) -> bool:
@@ -92,7 +92,7 @@ def has_cros(d: Dossier) -> bool:
 
 def has_references(d: Dossier) -> bool:
     """information is incorporated by reference to other files"""
-    return bool(d.references)
+    return bool(d.us.references)
 
 
 def has_placebo(d: Dossier) -> bool:

@@ -104,7 +104,7 @@ def test_draft_html_marks_missing_items(capsys, tmp_path):
     assert code == 0, err
     html = out.read_text()
     assert html.count('class="placeholder"') >= 20
-    assert "sponsor.commitments.irb_review" in html
+    assert "us.commitments.irb_review" in html
     assert 'class="draft-mark"' in html
 
 

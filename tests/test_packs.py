@@ -159,7 +159,7 @@ def test_fact_map_covers_shared_quality_facts_and_is_committed():
     assert set(table["quality.drug_substances[].specification"]) == {"ind", "impd"}
     assert table["quality.drug_substances[].specification"]["ind"] == ["3.2.S.4.1"]
     assert table["quality.drug_substances[].specification"]["impd"] == ["S.4.1"]
-    assert "impd" not in table["sponsor.commitments.irb_review"]
+    assert "impd" not in table["us.commitments.irb_review"]
     assert (ROOT / "docs" / "fact-map.md").read_text(encoding="utf-8") == as_markdown(), "run: dossier map -o docs/fact-map.md"
 
 

@@ -77,9 +77,9 @@ def test_missing_required_top_level_section():
 
 
 def test_norway_stays_a_member_state(minimal_text):
-    d, findings = run(minimal_text.replace('  phases: ["1"]', '  phases: ["1"]\n  member_states: [NO, DE]'))
+    d, findings = run(minimal_text + "eu:\n  member_states: [NO, DE]\n")
     assert findings == []
-    assert d.submission.member_states == ["NO", "DE"]
+    assert d.eu.member_states == ["NO", "DE"]
 
 
 def test_wrong_type_mapping_instead_of_list(minimal_text):

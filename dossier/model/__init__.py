@@ -12,14 +12,12 @@ from typing import Literal
 from pydantic import Field
 
 from dossier.model.administrative import (
-    CrossReference,
-    EnvironmentalAnalysis,
     EUApplication,
-    Forms,
     Label,
     Roles,
     Sponsor,
     Submission,
+    USApplication,
 )
 from dossier.model.base import Strict
 from dossier.model.clinical import Clinical
@@ -49,14 +47,10 @@ class Dossier(Strict):
     """Investigational plan, protocols, investigator's brochure, investigators."""
     labels: list[Label] = Field(default_factory=list)
     """Investigational labels as provided to investigators."""
-    references: list[CrossReference] = Field(default_factory=list)
-    """Information incorporated by reference, with letters of authorization (21 CFR 312.23(b))."""
-    environmental_analysis: EnvironmentalAnalysis | None = None
-    """Categorical exclusion claim or environmental assessment (21 CFR Part 25)."""
-    forms: Forms = Field(default_factory=Forms)
-    """Data for FDA forms other than 1571/1572 (Form FDA 3674)."""
+    us: USApplication = Field(default_factory=USApplication)
+    """Facts only the FDA IND needs: numbers, commitments, US agent, forms, environmental analysis, references."""
     eu: EUApplication = Field(default_factory=EUApplication)
-    """Facts only the EU clinical trial application needs."""
+    """Facts only the EU clinical trial application needs: trial number, Member States, CTA Part I particulars."""
 
 
 __all__ = ["Dossier"]

@@ -49,7 +49,7 @@ class CoverLetter(Strict):
 
 
 class Submission(Strict):
-    """What is being submitted, when, and under which numbers."""
+    """What is being submitted and when (shared by every jurisdiction)."""
 
     type: SubmissionType = SubmissionType.initial
     date: dt.date | None = None
@@ -57,20 +57,8 @@ class Submission(Strict):
     document_version: Text = "1.0"
     """Version printed in the running header of every document."""
     phases: list[Phase] = Field(default_factory=list)
-    """Clinical phase(s) to be conducted under this application (21 CFR 312.23(a)(1)(ii))."""
-    ind_number: Text | None = None
-    """FDA IND number; blank for an initial IND unless pre-assigned by CBER."""
-    serial_number: Annotated[str, StringConstraints(pattern=r"^\d{3,4}$")] | None = None
-    """Submission serial number, 0000 for the initial IND (21 CFR 312.23(e))."""
-    ind_category: INDCategory | None = None
-    """Commercial or research (non-commercial) IND (Form FDA 1571)."""
+    """Clinical phase(s) to be conducted (21 CFR 312.23(a)(1)(ii); EU application form)."""
     indication: Indication | None = None
-    eu_trial_number: Text | None = None
-    """EU CT number assigned by CTIS (YYYY-NNNNNN-NN-NN)."""
-    member_states: list[CountryCode] = Field(default_factory=list)
-    """EU/EEA Member States concerned (ISO codes; quote nothing, NO stays Norway)."""
-    reporting_member_state: CountryCode | None = None
-    cover_letter: CoverLetter | None = None
 
 
 class Commitments(Strict):
@@ -101,14 +89,8 @@ class Sponsor(Strict):
     address: Address
     phone: Text | None = None
     email: Text | None = None
-    us_place_of_business: bool = True
-    """False for a foreign sponsor without a US residence or place of business."""
-    us_agent: Person | None = None
-    """US attorney, agent or official who countersigns for a foreign sponsor (21 CFR 312.23(a)(1)(ix))."""
-    us_agent_address: Address | None = None
     signatory: Person | None = None
     """Person who signs Form FDA 1571 / the EU application for the sponsor."""
-    commitments: Commitments = Field(default_factory=Commitments)
     cros: list[CRO] = Field(default_factory=list)
 
 
@@ -130,12 +112,6 @@ class Form3674(Strict):
 
     status: Form3674Status
     nct_numbers: list[Annotated[str, StringConstraints(pattern=r"^NCT\d{8}$")]] = Field(default_factory=list)
-
-
-class Forms(Strict):
-    form_3674: Form3674 | None = None
-    combination_product: bool = False
-    """Form FDA 1571 combination-product indicator."""
 
 
 class PackagingLevel(str, enum.Enum):
@@ -239,9 +215,39 @@ class SimplifiedScenario(str, enum.Enum):
     substance_authorised_other_manufacturer = "not authorised; active substance in an authorised product, other manufacturer"
 
 
-class EUApplication(Strict):
-    """Facts needed only for the EU clinical trial application."""
+class USApplication(Strict):
+    """Facts only the FDA IND needs (21 CFR 312.23 and the FDA forms)."""
 
+    ind_number: Text | None = None
+    """FDA IND number; blank for an initial IND unless pre-assigned by CBER."""
+    serial_number: Annotated[str, StringConstraints(pattern=r"^\d{3,4}$")] | None = None
+    """Submission serial number, 0000 for the initial IND (21 CFR 312.23(e))."""
+    ind_category: INDCategory | None = None
+    """Commercial or research (non-commercial) IND (Form FDA 1571)."""
+    place_of_business: bool = True
+    """False for a foreign sponsor without a US residence or place of business."""
+    agent: Person | None = None
+    """US attorney, agent or official who countersigns for a foreign sponsor (21 CFR 312.23(a)(1)(ix))."""
+    agent_address: Address | None = None
+    commitments: Commitments = Field(default_factory=Commitments)
+    cover_letter: CoverLetter | None = None
+    form_3674: Form3674 | None = None
+    combination_product: bool = False
+    """Form FDA 1571 combination-product indicator."""
+    environmental_analysis: EnvironmentalAnalysis | None = None
+    """Categorical exclusion claim or environmental assessment (21 CFR Part 25)."""
+    references: list[CrossReference] = Field(default_factory=list)
+    """Information incorporated by reference, with letters of authorization (21 CFR 312.23(b))."""
+
+
+class EUApplication(Strict):
+    """Facts only the EU clinical trial application needs (Regulation (EU) No 536/2014)."""
+
+    trial_number: Text | None = None
+    """EU CT number assigned by CTIS (YYYY-NNNNNN-NN-NN)."""
+    member_states: list[CountryCode] = Field(default_factory=list)
+    """EU/EEA Member States concerned (ISO codes; NO stays Norway)."""
+    reporting_member_state: CountryCode | None = None
     cover_letter: CoverLetterFlags = Field(default_factory=CoverLetterFlags)
     imp_authorised: bool = False
     """Whether the IMP holds an EU marketing authorisation."""

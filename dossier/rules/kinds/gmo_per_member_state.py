@@ -31,6 +31,6 @@ def check(d: Dossier, params: dict) -> Iterator[Violation]:
     if not d.product.contains_gmo:
         return
     covered = {a.member_state for a in d.eu.gmo_applications}
-    for i, ms in enumerate(d.submission.member_states):
+    for i, ms in enumerate(d.eu.member_states):
         if ms not in covered:
-            yield Violation(("submission", "member_states", i), f"no national GMO application listed for {ms}", f"add eu.gmo_applications: [{{member_state: {ms}, procedure: ..., status: ...}}]")
+            yield Violation(("eu", "member_states", i), f"no national GMO application listed for {ms}", f"add eu.gmo_applications: [{{member_state: {ms}, procedure: ..., status: ...}}]")

@@ -28,6 +28,6 @@ KIND = "initial-serial-number"
 
 
 def check(d: Dossier, params: dict) -> Iterator[Violation]:
-    s = d.submission
-    if s.type is SubmissionType.initial and s.serial_number and int(s.serial_number) != 0:
-        yield Violation(("submission", "serial_number"), f"an initial submission is serial number 0000, not {s.serial_number}", "set serial_number: \"0000\"")
+    serial = d.us.serial_number
+    if d.submission.type is SubmissionType.initial and serial and int(serial) != 0:
+        yield Violation(("us", "serial_number"), f"an initial submission is serial number 0000, not {serial}", "set us.serial_number: \"0000\"")

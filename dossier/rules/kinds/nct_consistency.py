@@ -28,7 +28,7 @@ KIND = "nct-consistency"
 
 
 def check(d: Dossier, params: dict) -> Iterator[Violation]:
-    form = d.forms.form_3674
+    form = d.us.form_3674
     if form is None:
         return
     certified = set(form.nct_numbers)
@@ -38,4 +38,4 @@ def check(d: Dossier, params: dict) -> Iterator[Violation]:
     on_protocols = {p.nct_number for p in d.clinical.protocols if p.nct_number}
     for k, nct in enumerate(form.nct_numbers):
         if on_protocols and nct not in on_protocols:
-            yield Violation(("forms", "form_3674", "nct_numbers", k), f"{nct} on Form FDA 3674 matches no protocol")
+            yield Violation(("us", "form_3674", "nct_numbers", k), f"{nct} on Form FDA 3674 matches no protocol")
