@@ -263,3 +263,21 @@ def test_simplified_impd_scenario_selects_the_required_parts(tmp_path, minimal_t
     api.build(src, "impd", output=out, fmt="html", draft=True)
     html = out.read_text()
     assert "this section applies only when non-clinical and clinical data are required" in html
+
+
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+@pytest.mark.parametrize("target", list(TARGETS))
+def test_no_text_runs_outside_the_page_margins(built, name, target):
+    """Nothing overflows: every word lies within 3/4 in of the left edge and 1/2 in of the right
+    (word boxes from poppler's pdftotext, which scripts/bootstrap installs)."""
+    import re
+    import shutil
+
+    assert shutil.which("pdftotext"), "poppler-utils is required (scripts/bootstrap installs it)"
+    bbox = subprocess.run(["pdftotext", "-bbox", str(built[(name, target)]), "-"], check=True, capture_output=True, text=True).stdout
+    outside = []
+    for number, (width, body) in enumerate(re.findall(r'<page width="([\d.]+)" height="[\d.]+">(.*?)</page>', bbox, re.S), 1):
+        for xmin, xmax, word in re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', body):
+            if float(xmin) < 0.75 * 72 - 1 or float(xmax) > float(width) - 0.5 * 72 + 1:
+                outside.append((number, word))
+    assert outside == []
