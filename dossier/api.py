@@ -32,9 +32,24 @@ class Loaded:
 
 @dataclass
 class TargetReport:
+    """Readiness of one target: required items present / total and finding counts."""
+
     target: str
     required_total: int = 0
     required_present: int = 0
+    errors: int = 0
+    warnings: int = 0
+    waived: int = 0
+
+    def as_dict(self) -> dict:
+        return {
+            "target": self.target,
+            "required_present": self.required_present,
+            "required_total": self.required_total,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "waived": self.waived,
+        }
 
 
 @dataclass
@@ -91,9 +106,34 @@ def targets_for(target: str) -> list[str]:
     return [target]
 
 
-def check(path: Path, target: str = "all") -> CheckResult:
-    from dossier.rules.engine import check_dossier
+def _all_rule_ids() -> set[str]:
+    from dossier.packs import rule_ids
 
+    return set().union(*(rule_ids(load_pack(n)) for n in available()))
+
+
+def check_pack(loaded: Loaded, name: str):
+    """Completeness and rules of one pack, with the dossier's waivers applied."""
+    from dossier.packs import rule_ids
+    from dossier.rules.engine import check_dossier
+    from dossier.rules.waivers import apply_waivers
+
+    assert loaded.dossier is not None
+    pack = load_pack(name)
+    pc = check_dossier(pack, loaded.dossier, loaded.source_map)
+    pc.findings = apply_waivers(pc.findings, loaded.dossier, loaded.source_map, rule_ids(pack), _all_rule_ids())
+    report = TargetReport(
+        name,
+        pc.readiness.required,
+        pc.readiness.present,
+        errors=sum(f.blocking for f in pc.findings),
+        warnings=sum(f.severity is Severity.WARNING and not f.waiver for f in pc.findings),
+        waived=sum(bool(f.waiver) for f in pc.findings),
+    )
+    return pack, pc, report
+
+
+def check(path: Path, target: str = "all") -> CheckResult:
     names = targets_for(target)
     loaded = load(path)
     if loaded.dossier is None:
@@ -101,10 +141,9 @@ def check(path: Path, target: str = "all") -> CheckResult:
     findings = list(loaded.findings)
     reports = []
     for name in names:
-        pack = load_pack(name)
-        pc = check_dossier(pack, loaded.dossier, loaded.source_map)
+        _, pc, report = check_pack(loaded, name)
         findings += pc.findings
-        reports.append(TargetReport(name, pc.readiness.required, pc.readiness.present))
+        reports.append(report)
     return CheckResult(loaded, sort_findings(findings), reports)
 
 
@@ -169,7 +208,6 @@ def build(
 ) -> BuildResult:
     from dossier.packs.outline import select
     from dossier.render.html import RenderOptions, render_html
-    from dossier.rules.engine import check_dossier
 
     if target not in available():
         raise UsageError(f"unknown target {target!r}", hint=f"choose one of: {', '.join(available())}")
@@ -178,10 +216,9 @@ def build(
     loaded = load(path)
     if loaded.dossier is None:
         return BuildResult(CheckResult(loaded, loaded.findings))
-    pack = load_pack(target)
-    pc = check_dossier(pack, loaded.dossier, loaded.source_map)
+    pack, pc, report = check_pack(loaded, target)
     missing, outline = pc.missing, pc.outline
-    result = BuildResult(CheckResult(loaded, sort_findings(loaded.findings + pc.findings)))
+    result = BuildResult(CheckResult(loaded, sort_findings(loaded.findings + pc.findings), [report]))
     if not result.check.ok and not draft:
         return result
     nodes = outline
@@ -193,7 +230,13 @@ def build(
         for n in nodes:
             _relevel(n, 1)
     out = _check_output(output or default_output(loaded, target, fmt, section, draft), [loaded.path])
-    options = RenderOptions(draft=draft, section_title=section_title, missing=missing if draft else {}, tool_version=__version__)
+    options = RenderOptions(
+        draft=draft,
+        section_title=section_title,
+        missing=missing if draft else {},
+        tool_version=__version__,
+        justifications=[f for f in result.check.findings if f.waiver or f.not_applicable],
+    )
     html = render_html(pack, loaded.dossier, nodes, options)
     if fmt == "html":
         atomic_write(out, html.encode("utf-8"))

@@ -48,8 +48,12 @@ class Format(str, enum.Enum):
 
 
 class ReportFormat(str, enum.Enum):
+    auto = "auto"
     text = "text"
     json = "json"
+    sarif = "sarif"
+    junit = "junit"
+    github = "github"
 
 
 class PageSize(str, enum.Enum):
@@ -70,35 +74,46 @@ def _main(
     """Assemble and check regulatory dossiers (FDA IND, EU IMPD) for cell and gene therapies."""
 
 
-def _emit(findings, fmt: ReportFormat, extra: dict | None = None) -> None:
-    from dossier import report
+def _write_report(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from dossier import api
 
-    if fmt is ReportFormat.json:
-        sys.stdout.write(report.format_json(findings, extra))
-    else:
-        sys.stdout.write(report.format_text(findings))
+    api.atomic_write(api._check_output(output, []), text.encode("utf-8"))
 
 
 @app.command()
 def check(
     path: Annotated[Path, typer.Argument(help="The dossier YAML file (or the folder holding dossier.yaml).")],
     target: Annotated[CheckTarget, typer.Option("--target", "-t", help="Which submission to check against.")] = CheckTarget.all,
-    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.text,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="auto: GitHub annotations in GitHub Actions, colour on a terminal, else text.")] = ReportFormat.auto,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file instead of standard output.")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")] = False,
 ) -> None:
-    """Validate the YAML and check completeness and consistency; print every finding."""
+    """Validate the YAML and check completeness and consistency; report every finding."""
     from dossier import api, report
+    from dossier.report import github
+    from dossier.rules.catalog import catalog
 
     result = api.check(path, target.value)
-    readiness = [
-        {"target": r.target, "required_present": r.required_present, "required_total": r.required_total}
-        for r in result.reports
-    ]
-    _emit(result.findings, fmt, {"readiness": readiness})
-    if fmt is ReportFormat.text:
-        for r in readiness:
-            typer.echo(f"{r['target']}: {r['required_present']}/{r['required_total']} required items present", err=True)
+    name, colour = report.resolve_format(fmt.value, sys.stdout if output is None else None)
+    rules = catalog(api.targets_for(target.value)) if name in ("sarif", "junit") else {}
+    rep = report.Report(result.findings, [r.as_dict() for r in result.reports], rules, __version__, colour and output is None, strict)
+    _write_report(report.render(name, rep), output)
+    if name == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
+        with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as fh:
+            fh.write(github.step_summary(rep))
+    if name in ("text", "github"):
+        for r in rep.readiness:
+            typer.echo(
+                f"{r['target']}: {r['required_present']}/{r['required_total']} required items present; "
+                f"{r['errors']} error(s), {r['warnings']} warning(s), {r['waived']} waived",
+                err=True,
+            )
         typer.echo(f"{result.loaded.path}: {report.summary(result.findings)}", err=True)
-    raise typer.Exit(EXIT_OK if result.ok else EXIT_FINDINGS)
+    warnings_fail = strict and any(f.severity.name == "WARNING" and not f.waiver for f in result.findings)
+    raise typer.Exit(EXIT_FINDINGS if (not result.ok or warnings_fail) else EXIT_OK)
 
 
 @app.command()
@@ -113,14 +128,15 @@ def build(
     """Render the IND or IMPD (or one section) to PDF or HTML; refuses while check finds errors unless --draft."""
     from dossier import api, report
     from dossier.findings import has_errors
+    from dossier.report import text
 
     result = api.build(path, target.value, output=output, fmt=fmt.value, section=section, draft=draft)
-    sys.stdout.write(report.format_text(result.check.findings))
+    sys.stdout.write("".join(text.line(f) + "\n" for f in result.check.findings))
     if result.output is None:
         if has_errors(result.check.findings):
             typer.echo(f"{result.check.loaded.path}: {report.summary(result.check.findings)}; not built (use --draft for a draft)", err=True)
         raise typer.Exit(EXIT_FINDINGS)
-    sys.stdout.write(report.format_text([f for f in result.preflight]))
+    sys.stdout.write("".join(text.line(f) + "\n" for f in result.preflight))
     typer.echo(f"wrote {result.output}" + (" (draft)" if draft else ""), err=True)
     raise typer.Exit(EXIT_OK)
 
@@ -129,15 +145,16 @@ def build(
 def preflight(
     pdf: Annotated[Path, typer.Argument(help="Any PDF to check against submission-gateway expectations.")],
     page_size: Annotated[Optional[PageSize], typer.Option("--page-size", help="Expected page size.")] = None,
-    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.text,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.auto,
 ) -> None:
     """Check a PDF: version, security, fonts, bookmarks, links, actions, metadata, page size, text."""
     from dossier import api, report
     from dossier.findings import has_errors
 
     findings = api.preflight(pdf, page_size.value if page_size else None)
-    _emit(findings, fmt)
-    if fmt is ReportFormat.text:
+    name, colour = report.resolve_format(fmt.value)
+    sys.stdout.write(report.render(name, report.Report(findings, tool_version=__version__, colour=colour)))
+    if name in ("text", "github"):
         typer.echo(f"{pdf}: {report.summary(findings)}", err=True)
     raise typer.Exit(EXIT_FINDINGS if has_errors(findings) else EXIT_OK)
 
@@ -174,6 +191,27 @@ def sections(
     walk(pack.sections, 0)
     for alias, ids in pack.aliases.items():
         typer.echo(f"{alias}  -> {', '.join(ids)}")
+
+
+@app.command()
+def rules(
+    target: Annotated[Optional[CheckTarget], typer.Option("--target", "-t", help="Only the rules of this pack (input rules are always listed).")] = None,
+) -> None:
+    """List every rule: id, severity, what it checks, and its source."""
+    from dossier import api
+    from dossier.rules.catalog import catalog
+
+    targets = api.targets_for(target.value) if target else None
+    for info in catalog(targets).values():
+        typer.echo(f"{info.id:16} {info.severity.label:8} {info.title} — source: {info.source}")
+
+
+@app.command()
+def explain(rule_id: Annotated[str, typer.Argument(help="A rule id, e.g. IND-CMC-001 or YAML-ALIAS.")]) -> None:
+    """Print a rule's documentation with a passing and a failing YAML example."""
+    from dossier.rules.explain import explain as explain_rule
+
+    sys.stdout.write(explain_rule(rule_id))
 
 
 @app.command("map")

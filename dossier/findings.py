@@ -47,13 +47,23 @@ class Finding:
     hint: str = field(default="", compare=False)
     citation: str = field(default="", compare=False)
     section: str = field(default="", compare=False)
+    waiver: str = field(default="", compare=False)
+    """Set when a waiver in the YAML covers this finding: its reason and approver."""
+    not_applicable: str = field(default="", compare=False)
+    """Set on the note reporting a requirement answered not applicable: the reason given."""
+
+    @property
+    def blocking(self) -> bool:
+        """An unwaived error: fails `check` and stops `build`."""
+        return self.severity is Severity.ERROR and not self.waiver
 
     def sort_key(self) -> tuple:
         return (self.location.file, self.location.line, self.location.column, self.rule, self.message)
 
 
 def has_errors(findings: list[Finding]) -> bool:
-    return any(f.severity is Severity.ERROR for f in findings)
+    """Any unwaived error-level finding."""
+    return any(f.blocking for f in findings)
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:

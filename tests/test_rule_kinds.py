@@ -141,3 +141,29 @@ def test_violation_paths_point_into_the_yaml():
     d = dossier(quality__lots=[LOT], nonclinical__studies=[{**STUDY, "glp": "compliant", "test_article_lots": ["L1", "L9"]}])
     (v,) = violations("lot-references", d)
     assert v.path == ("nonclinical", "studies", 0, "test_article_lots", 1)
+
+
+def _merge(base, extra):
+    out = copy.deepcopy(base)
+    for key, value in extra.items():
+        out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+@pytest.mark.parametrize("kind", sorted(REGISTRY))
+@pytest.mark.parametrize("case", ["passes", "fails"])
+def test_documented_yaml_examples_behave_as_documented(kind, case):
+    """The YAML examples `dossier explain` prints are executed: what passes passes, what fails fails."""
+    from dossier.io.yamlsource import load_text
+    from dossier.validate import validate
+
+    module = REGISTRY[kind]
+    fragment = load_text(module.EXAMPLES[case], f"{kind}-{case}.yaml")
+    assert fragment.findings == []
+    data = _merge(BASE, fragment.data)
+    d, findings = validate(data, fragment.source_map)
+    assert findings == [], [f.message for f in findings]
+    raw = load_text(f"p: {module.EXAMPLE_PARAMS}", "params.yaml").data["p"] if module.EXAMPLE_PARAMS else {}
+    params = module.Params.model_validate(raw or {}).model_dump()
+    found = list(module.check(d, params))
+    assert (found == []) == (case == "passes"), found

@@ -19,11 +19,29 @@ from dossier.model.administrative import (
     Submission,
     USApplication,
 )
-from dossier.model.base import Strict
+import datetime as dt
+from typing import Annotated
+
+from pydantic import StringConstraints
+
+from dossier.model.base import Strict, Text
 from dossier.model.clinical import Clinical
 from dossier.model.nonclinical import Nonclinical
 from dossier.model.product import Product
 from dossier.model.quality import Quality
+
+
+class Waiver(Strict):
+    """An accepted deviation from a rule, with who approved it and why (never a command-line switch)."""
+
+    rule: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,6}-[A-Z]{2,5}-\d{3}$")]
+    """The rule id the waiver covers, e.g. IND-TOX-007."""
+    path: str | None = None
+    """Limit the waiver to findings at this YAML path or below (e.g. nonclinical.studies[2])."""
+    reason: Text
+    approved_by: Text
+    """Name and role of the person who accepted the deviation."""
+    date: dt.date | None = None
 
 
 class Dossier(Strict):
@@ -47,6 +65,8 @@ class Dossier(Strict):
     """Investigational plan, protocols, investigator's brochure, investigators."""
     labels: list[Label] = Field(default_factory=list)
     """Investigational labels as provided to investigators."""
+    waivers: list[Waiver] = Field(default_factory=list)
+    """Accepted deviations from rules; waived findings stay in the report and the document."""
     us: USApplication = Field(default_factory=USApplication)
     """Facts only the FDA IND needs: numbers, commitments, US agent, forms, environmental analysis, references."""
     eu: EUApplication = Field(default_factory=EUApplication)

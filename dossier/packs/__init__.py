@@ -18,7 +18,20 @@ from dossier.io.yamlsource import load_file
 from dossier.packs.manifest import Pack, Section
 from dossier.resources import templates_dir
 
-__all__ = ["Pack", "Section", "available", "load_pack"]
+__all__ = ["Pack", "Section", "available", "load_pack", "rule_ids"]
+
+
+def rule_ids(pack: Pack) -> set[str]:
+    """Every rule id a pack can report: requirement ids and rule instance ids."""
+    ids = {r.id for r in pack.rules}
+
+    def walk(sections: list[Section]) -> None:
+        for s in sections:
+            ids.update(req.id for req in s.requires)
+            walk(s.sections)
+
+    walk(pack.sections)
+    return ids
 
 
 def available() -> list[str]:

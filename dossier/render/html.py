@@ -22,6 +22,8 @@ class RenderOptions:
     """Set when rendering a single section (--section): shown on the title page."""
     missing: dict[str, list[Missing]] = field(default_factory=dict)
     tool_version: str = ""
+    justifications: list = field(default_factory=list)
+    """Waived findings and not-applicable answers, listed for reviewers after the contents."""
 
 
 def document_date(d: Dossier) -> dt.date | None:
@@ -67,5 +69,6 @@ def render_html(pack: Pack, d: Dossier, nodes: list[Node], options: RenderOption
         "show": lambda node: _show(node, d),
         "present": factpath.present,
         "front_matter": pack.front_matter if options.section_title is None else [],
+        "justifications": options.justifications if options.section_title is None else [],
     }
     return env.get_template("_base/document.html.j2").render(context)

@@ -1,56 +1,53 @@
-"""Findings -> text for people and CI: small pure formatter functions in a table."""
+"""Findings -> output for people and CI: small pure formatters in a table, `auto` picks one.
+
+Every formatter takes a `Report` and returns text. The JSON document is the stable contract
+(docs/report-json.md); SARIF 2.1.0, JUnit XML and GitHub workflow commands are derived views.
+"""
 
 from __future__ import annotations
 
-import json
+import os
+import sys
+from dataclasses import dataclass, field
 
-from dossier.findings import Finding, Severity
-
-
-def text_line(f: Finding) -> str:
-    """`file:line:col: severity rule-id message` (+ path, hint and source when known)."""
-    line = f"{f.location}: {f.severity.label} {f.rule} {f.message}"
-    if f.path and f.path not in f.message:
-        line += f" [{f.path}]"
-    if f.hint:
-        line += f" (hint: {f.hint})"
-    if f.citation:
-        line += f" — source: {f.citation}"
-    return line
+from dossier.findings import Finding
+from dossier.report import github, json_report, junit, sarif, text
 
 
-def format_text(findings: list[Finding]) -> str:
-    return "".join(text_line(f) + "\n" for f in findings)
+@dataclass
+class Report:
+    findings: list[Finding]
+    readiness: list[dict] = field(default_factory=list)
+    rules: dict = field(default_factory=dict)
+    """Rule id -> dossier.rules.catalog.RuleInfo, for rule metadata (SARIF, JUnit)."""
+    tool_version: str = ""
+    colour: bool = False
+    strict: bool = False
 
 
-def format_json(findings: list[Finding], extra: dict | None = None) -> str:
-    errors = sum(f.severity is Severity.ERROR for f in findings)
-    doc = {
-        "version": 1,
-        "status": "fail" if errors else "pass",
-        **(extra or {}),
-        "findings": [
-            {
-                "rule": f.rule,
-                "severity": f.severity.label,
-                "file": f.location.file,
-                "line": f.location.line,
-                "column": f.location.column,
-                "path": f.path,
-                "section": f.section,
-                "message": f.message,
-                "hint": f.hint,
-                "citation": f.citation,
-            }
-            for f in findings
-        ],
-    }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+FORMATTERS = {
+    "text": text.render,
+    "json": json_report.render,
+    "sarif": sarif.render,
+    "junit": junit.render,
+    "github": github.render,
+}
+
+
+def resolve_format(name: str, stream=None) -> tuple[str, bool]:
+    """(formatter name, colour) for a requested format; `auto` looks at the environment."""
+    stream = stream or sys.stdout
+    if name != "auto":
+        return name, False
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        return "github", False
+    tty = hasattr(stream, "isatty") and stream.isatty() and not os.environ.get("NO_COLOR")
+    return "text", bool(tty)
+
+
+def render(fmt: str, report: Report) -> str:
+    return FORMATTERS[fmt](report)
 
 
 def summary(findings: list[Finding]) -> str:
-    counts = {s: sum(f.severity is s for f in findings) for s in Severity}
-    return f"{counts[Severity.ERROR]} error(s), {counts[Severity.WARNING]} warning(s), {counts[Severity.INFO]} note(s)"
-
-
-FORMATTERS = {"text": format_text, "json": format_json}
+    return text.summary(findings)

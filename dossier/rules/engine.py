@@ -57,6 +57,7 @@ def _na_finding(smap: SourceMap, req: Requirement, where: tuple, node: Node, val
         path=format_path(where),
         citation=_cite(req.cite, req.basis),
         section=node.id,
+        not_applicable=value.reason,
     )
 
 

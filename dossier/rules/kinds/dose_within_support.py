@@ -45,3 +45,57 @@ def check(d: Dossier, params: dict) -> Iterator[Violation]:
                     f"{sci(supported.value)} {supported.unit()}",
                     "lower the dose or extend the nonclinical justification",
                 )
+
+
+# YAML merged into a minimal dossier (tests/data/minimal.yaml); run by tests/test_rule_kinds.py
+EXAMPLE_PARAMS = ""
+EXAMPLES = {
+    "passes": '''\
+clinical:
+  protocols:
+    - id: EX-101-01
+      title: Phase 1 study of EX-101
+      version: "1.0"
+      phase: "1"
+      design: Open-label 3+3 dose escalation.
+      control: none (single arm)
+      safety_monitoring: Daily vital signs during hospitalisation.
+      objectives:
+        - {level: primary, objective: Safety, endpoints: [DLT incidence]}
+      population:
+        description: Adults with r/r LBCL.
+        planned_subjects: 18
+        inclusion: [Age 18 or older]
+        exclusion: [Active CNS disease]
+      treatment:
+        schedule: Single infusion on Day 0.
+        dose_levels:
+          - {level: DL1, dose: {value: 1.0e6, entity: CAR-positive viable T cells, basis: per kg}}
+nonclinical:
+  dose_justification: {supported_dose: {value: 5.0e6, entity: CAR-positive viable T cells, basis: per kg}, rationale: NOAEL in NSG mice.}
+''',
+    "fails": '''\
+clinical:
+  protocols:
+    - id: EX-101-01
+      title: Phase 1 study of EX-101
+      version: "1.0"
+      phase: "1"
+      design: Open-label 3+3 dose escalation.
+      control: none (single arm)
+      safety_monitoring: Daily vital signs during hospitalisation.
+      objectives:
+        - {level: primary, objective: Safety, endpoints: [DLT incidence]}
+      population:
+        description: Adults with r/r LBCL.
+        planned_subjects: 18
+        inclusion: [Age 18 or older]
+        exclusion: [Active CNS disease]
+      treatment:
+        schedule: Single infusion on Day 0.
+        dose_levels:
+          - {level: DL1, dose: {value: 1.0e6, entity: CAR-positive viable T cells, basis: per kg}}
+nonclinical:
+  dose_justification: {supported_dose: {value: 5.0e5, entity: CAR-positive viable T cells, basis: per kg}, rationale: NOAEL in NSG mice.}
+''',
+}

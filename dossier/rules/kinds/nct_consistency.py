@@ -39,3 +39,59 @@ def check(d: Dossier, params: dict) -> Iterator[Violation]:
     for k, nct in enumerate(form.nct_numbers):
         if on_protocols and nct not in on_protocols:
             yield Violation(("us", "form_3674", "nct_numbers", k), f"{nct} on Form FDA 3674 matches no protocol")
+
+
+# YAML merged into a minimal dossier (tests/data/minimal.yaml); run by tests/test_rule_kinds.py
+EXAMPLE_PARAMS = ""
+EXAMPLES = {
+    "passes": '''\
+clinical:
+  protocols:
+    - id: EX-101-01
+      title: Phase 1 study of EX-101
+      version: "1.0"
+      phase: "1"
+      design: Open-label 3+3 dose escalation.
+      control: none (single arm)
+      safety_monitoring: Daily vital signs during hospitalisation.
+      objectives:
+        - {level: primary, objective: Safety, endpoints: [DLT incidence]}
+      population:
+        description: Adults with r/r LBCL.
+        planned_subjects: 18
+        inclusion: [Age 18 or older]
+        exclusion: [Active CNS disease]
+      treatment:
+        schedule: Single infusion on Day 0.
+        dose_levels:
+          - {level: DL1, dose: {value: 1.0e6, entity: CAR-positive viable T cells, basis: per kg}}
+      nct_number: NCT01234567
+us:
+  form_3674: {status: "applicable clinical trial, registered", nct_numbers: [NCT01234567]}
+''',
+    "fails": '''\
+clinical:
+  protocols:
+    - id: EX-101-01
+      title: Phase 1 study of EX-101
+      version: "1.0"
+      phase: "1"
+      design: Open-label 3+3 dose escalation.
+      control: none (single arm)
+      safety_monitoring: Daily vital signs during hospitalisation.
+      objectives:
+        - {level: primary, objective: Safety, endpoints: [DLT incidence]}
+      population:
+        description: Adults with r/r LBCL.
+        planned_subjects: 18
+        inclusion: [Age 18 or older]
+        exclusion: [Active CNS disease]
+      treatment:
+        schedule: Single infusion on Day 0.
+        dose_levels:
+          - {level: DL1, dose: {value: 1.0e6, entity: CAR-positive viable T cells, basis: per kg}}
+      nct_number: NCT01234567
+us:
+  form_3674: {status: "applicable clinical trial, registered", nct_numbers: [NCT07654321]}
+''',
+}

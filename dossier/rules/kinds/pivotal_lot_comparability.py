@@ -49,3 +49,43 @@ def check(d: Dossier, params: dict) -> Iterator[Violation]:
                     f"study {s.id}: lot {lot.id} (process {lot.process_version}) differs from clinical process {', '.join(sorted(versions))} and no comparability assessment is given",
                     "add quality.comparability",
                 )
+
+
+# YAML merged into a minimal dossier (tests/data/minimal.yaml); run by tests/test_rule_kinds.py
+EXAMPLE_PARAMS = ""
+EXAMPLES = {
+    "passes": '''\
+quality:
+  lots:
+    - {id: T1, material: drug_product, process_version: "1.0", uses: [nonclinical]}
+    - {id: C1, material: drug_product, process_version: "1.0", uses: [clinical]}
+nonclinical:
+  studies:
+    - id: TOX-1
+      title: Single-dose toxicity in NSG mice
+      type: single-dose toxicity
+      species: NSG mouse
+      route: intravenous
+      key_findings: No test-article-related toxicity.
+      glp: compliant
+      pivotal: true
+      test_article_lots: [T1]
+''',
+    "fails": '''\
+quality:
+  lots:
+    - {id: T1, material: drug_product, process_version: "0.9", uses: [nonclinical]}
+    - {id: C1, material: drug_product, process_version: "1.0", uses: [clinical]}
+nonclinical:
+  studies:
+    - id: TOX-1
+      title: Single-dose toxicity in NSG mice
+      type: single-dose toxicity
+      species: NSG mouse
+      route: intravenous
+      key_findings: No test-article-related toxicity.
+      glp: compliant
+      pivotal: true
+      test_article_lots: [T1]
+''',
+}

@@ -1,0 +1,109 @@
+"""Every rule id the tool can report, with its severity, source and documentation.
+
+Three origins: the tool's own input rules (YAML, schema, waivers), each pack's completeness
+requirements (one id may cover several facts), and each pack's consistency rule instances
+(a documented rule kind with parameters). `dossier rules`, `dossier explain` and the SARIF
+report read this catalogue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from dossier.findings import Severity
+from dossier.packs import Section, available, load_pack
+
+
+@dataclass
+class RuleInfo:
+    id: str
+    severity: Severity
+    title: str
+    """One line: what the rule checks."""
+    source: str
+    """Citation (CFR section, guideline and section) or 'dossier' for the tool's own input rules."""
+    origin: str
+    """'input', 'requirement' or 'rule'."""
+    packs: list[str] = field(default_factory=list)
+    facts: list[tuple[str, str, str]] = field(default_factory=list)
+    """For requirements: (section id, fact path, label) of every fact the id covers."""
+    kind: str = ""
+    params: dict = field(default_factory=dict)
+    when: list[str] = field(default_factory=list)
+
+
+INPUT_RULES = {
+    "YAML-SYNTAX": "The file is well-formed YAML (indentation with spaces, closed quotes and brackets).",
+    "YAML-ENCODING": "The file is UTF-8 (a byte-order mark is accepted).",
+    "YAML-EMPTY": "The file is not empty.",
+    "YAML-ROOT": "The top level is a mapping of keys to values.",
+    "YAML-DUPLICATE-KEY": "No key appears twice in one mapping (YAML would silently keep the last).",
+    "YAML-ALIAS": "No anchors or aliases (every fact is written out; aliases can expand explosively).",
+    "YAML-TAG": "No explicit tags such as !!python/object (plain data only).",
+    "YAML-KEY": "Keys are plain names.",
+    "YAML-DEPTH": "Nesting is at most 64 levels deep.",
+    "YAML-SIZE": "The file is at most 5 MB.",
+    "SCHEMA-MISSING": "A field the schema requires is present.",
+    "SCHEMA-UNKNOWN-KEY": "Every key is known to the schema (misspellings are caught, with a suggestion).",
+    "SCHEMA-TYPE": "Every value has the type the schema expects (text, number, list, mapping, date).",
+    "SCHEMA-VALUE": "Every value is allowed: one of the listed choices, in range, well-formed.",
+    "DOS-WAIVER-001": "A waiver names a rule that exists.",
+    "DOS-WAIVER-002": "A waiver covers at least one finding (stale waivers are reported).",
+}
+
+
+def _input_rules() -> dict[str, RuleInfo]:
+    out = {}
+    for rid, title in INPUT_RULES.items():
+        sev = Severity.WARNING if rid == "DOS-WAIVER-002" else Severity.ERROR
+        out[rid] = RuleInfo(rid, sev, title, "dossier input rules", "input")
+    return out
+
+
+def _walk(sections: list[Section]):
+    for s in sections:
+        yield s
+        yield from _walk(s.sections)
+
+
+def catalog(targets: list[str] | None = None) -> dict[str, RuleInfo]:
+    from dossier.rules.kinds import REGISTRY
+
+    rules = _input_rules()
+    for name in targets or available():
+        pack = load_pack(name)
+        for section in _walk(pack.sections):
+            for req in section.requires:
+                info = rules.setdefault(
+                    req.id,
+                    RuleInfo(req.id, req.severity, f"Required: {req.label}", _source(req.cite, req.basis.value), "requirement"),
+                )
+                info.facts.append((section.id, req.path, req.label))
+                if name not in info.packs:
+                    info.packs.append(name)
+                if req.severity > info.severity:
+                    info.severity = req.severity
+        for rule in pack.rules:
+            doc = (REGISTRY[rule.use].__doc__ or "").strip()
+            first = " ".join(doc.split("\n\n")[0].split(":", 1)[-1].split())
+            info = rules.get(rule.id)
+            if info is None:
+                info = rules[rule.id] = RuleInfo(rule.id, rule.severity, first, _source(rule.cite, rule.basis.value), "rule")
+            elif info.origin == "requirement":  # one regulatory item: required facts plus a consistency check
+                info.origin = "requirement and rule"
+                info.title += f"; and: {first}"
+            info.kind, info.params, info.when = rule.use, rule.params, rule.when
+            if rule.severity > info.severity:
+                info.severity = rule.severity
+            if name not in info.packs:
+                info.packs.append(name)
+    for info in rules.values():
+        if info.facts:
+            labels = list(dict.fromkeys(label for _, _, label in info.facts))
+            text = "; ".join(labels[:3]) + ("; …" if len(labels) > 3 else "")
+            info.title = f"Required: {text}" + (info.title[info.title.index("; and:"):] if "; and:" in info.title else "")
+    return dict(sorted(rules.items()))
+
+
+def _source(cite: str, basis: str) -> str:
+    return cite + (" [unverified reference]" if basis == "R" else "")
