@@ -232,6 +232,8 @@ def map_facts(
 
 def main() -> None:
     """Console entry point: run the app and map failures to exit code 2 without tracebacks."""
+    # dossier uses no pydantic plugins; skipping their entry-point scan saves ~12 ms per run
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         app()
     except DossierError as exc:

@@ -5,7 +5,6 @@ given submission is decided by the pack (templates/<pack>/pack.yaml), so a
 draft can be valid YAML long before it is a complete IND or IMPD.
 """
 
-from __future__ import annotations
 
 from typing import Literal
 
@@ -50,7 +49,7 @@ class Dossier(Strict):
     schema_version: Literal["1"] = "1"
     """Version of this file format."""
     submission: Submission
-    """What is submitted, when, under which numbers and phases."""
+    """What is submitted, when, and for which clinical phases (numbers are in us: and eu:)."""
     sponsor: Sponsor
     """The sponsor, its signatory, commitments and contract research organisations."""
     roles: Roles = Field(default_factory=Roles)

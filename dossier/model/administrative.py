@@ -1,6 +1,5 @@
 """Submission metadata, sponsor, roles, forms, labels and cross-references."""
 
-from __future__ import annotations
 
 import datetime as dt
 import enum

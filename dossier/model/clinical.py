@@ -1,6 +1,5 @@
 """Clinical: investigational plan, protocols, investigator's brochure, investigators."""
 
-from __future__ import annotations
 
 import datetime as dt
 import enum

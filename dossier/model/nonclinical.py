@@ -1,6 +1,5 @@
 """Nonclinical pharmacology, pharmacokinetics / biodistribution and toxicology."""
 
-from __future__ import annotations
 
 import enum
 

@@ -1,6 +1,5 @@
 """The product: what it is, how it is classified, how it acts."""
 
-from __future__ import annotations
 
 import enum
 

@@ -1,6 +1,5 @@
 """Quality / CMC in CTD 3.2.S, 3.2.P and 3.2.A terms."""
 
-from __future__ import annotations
 
 import datetime as dt
 import enum
