@@ -67,7 +67,7 @@ class CheckResult:
 class BuildResult:
     check: CheckResult
     output: Path | None = None
-    pages: int = 0
+    manifest: Path | None = None
     preflight: list[Finding] = field(default_factory=list)
 
 
@@ -91,10 +91,10 @@ def load(path: Path) -> Loaded:
         result = load_file(path, display=str(path))
     except OSError as exc:
         raise InputFileError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    if result.findings or result.data is None:
+    if has_errors(result.findings) or result.data is None:
         return Loaded(path, None, result.source_map, sort_findings(result.findings))
     dossier, findings = validate(result.data, result.source_map)
-    return Loaded(path, dossier, result.source_map, sort_findings(findings))
+    return Loaded(path, dossier, result.source_map, sort_findings(result.findings + findings))
 
 
 def targets_for(target: str) -> list[str]:
@@ -164,7 +164,9 @@ def default_output(loaded: Loaded, target: str, fmt: str, section: str | None, d
 def _check_output(out: Path, inputs: list[Path]) -> Path:
     if out.exists() and out.is_dir():
         raise OutputError(f"{out}: is a directory", hint="give a file name, e.g. -o out/ind.pdf")
-    if any(out.resolve() == p.resolve() for p in inputs):
+    if any(out.resolve() == p.resolve() for p in inputs) or any(
+        out.with_name(out.name + ".manifest.json").resolve() == p.resolve() for p in inputs
+    ):
         raise OutputError(f"{out}: refusing to overwrite an input file", hint="choose another output path")
     parent = out.parent if str(out.parent) else Path(".")
     if not parent.is_dir():
@@ -176,7 +178,10 @@ def _check_output(out: Path, inputs: list[Path]) -> Path:
 
 def atomic_write(out: Path, data: bytes, verify=None) -> None:
     """Write via a temp file in the same folder; `verify(tmp_path)` may veto before the rename."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    except OSError as exc:
+        raise OutputError(f"{out}: cannot write ({exc.strerror or exc})", hint="choose a writable folder") from None
     tmp_path = Path(tmp)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -241,6 +246,7 @@ def build(
     if fmt == "html":
         atomic_write(out, html.encode("utf-8"))
         result.output = out
+        result.manifest = write_manifest(result, target, fmt, section, draft)
         return result
     from dossier.preflight import preflight as run_preflight
     from dossier.render.pdf import html_to_pdf
@@ -255,7 +261,58 @@ def build(
 
     atomic_write(out, pdf, verify)
     result.output = out
+    result.manifest = write_manifest(result, target, fmt, section, draft)
     return result
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _templates_digest() -> str:
+    """One digest over every bundled template, pack and font: which rendering rules were used."""
+    import hashlib
+
+    from dossier.resources import templates_dir
+
+    root = templates_dir()
+    h = hashlib.sha256()
+    for f in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        h.update(f.relative_to(root).as_posix().encode() + b"\0" + _sha256(f).encode() + b"\n")
+    return h.hexdigest()
+
+
+def write_manifest(result: BuildResult, target: str, fmt: str, section: str | None, draft: bool) -> Path:
+    """`<output>.manifest.json`: what produced the output, so a submitted PDF can be traced to its YAML."""
+    import json
+
+    from dossier.render.html import document_date
+
+    assert result.output is not None and result.check.loaded.dossier is not None
+    loaded = result.check.loaded
+    date = document_date(loaded.dossier)
+    doc = {
+        "manifest_version": 1,
+        "tool": {"name": "dossier", "version": __version__},
+        "target": target,
+        "format": fmt,
+        "section": section,
+        "draft": draft,
+        "document_date": date.isoformat() if date else None,
+        "templates_sha256": _templates_digest(),
+        "inputs": [{"path": str(loaded.path), "sha256": _sha256(loaded.path)}],
+        "outputs": [{"path": str(result.output), "sha256": _sha256(result.output), "bytes": result.output.stat().st_size}],
+        "findings": (result.check.reports[0].as_dict() if result.check.reports else {}),
+    }
+    out = result.output.with_name(result.output.name + ".manifest.json")
+    atomic_write(out, (json.dumps(doc, indent=2) + "\n").encode("utf-8"))
+    return out
 
 
 def _relevel(node, level: int) -> None:

@@ -137,7 +137,7 @@ def build(
             typer.echo(f"{result.check.loaded.path}: {report.summary(result.check.findings)}; not built (use --draft for a draft)", err=True)
         raise typer.Exit(EXIT_FINDINGS)
     sys.stdout.write("".join(text.line(f) + "\n" for f in result.preflight))
-    typer.echo(f"wrote {result.output}" + (" (draft)" if draft else ""), err=True)
+    typer.echo(f"wrote {result.output}" + (" (draft)" if draft else "") + f" and {result.manifest.name}", err=True)
     raise typer.Exit(EXIT_OK)
 
 

@@ -27,9 +27,17 @@ def validate(data: Any, smap: SourceMap) -> tuple[Dossier | None, list[Finding]]
         return None, [_finding(err, smap) for err in exc.errors(include_url=False)]
 
 
-def _clean_loc(loc: tuple) -> PathT:
-    """Drop the segments pydantic adds for unions and validators (they are not YAML keys)."""
-    return tuple(p for p in loc if isinstance(p, int) or not _is_internal(p))
+def _clean_loc(loc: tuple, smap: SourceMap) -> PathT:
+    """Drop the segments pydantic adds for unions and validators (they are not YAML keys).
+
+    A segment that is a key of the YAML at that place is always kept, whatever it looks like.
+    """
+    out: list = []
+    for part in loc:
+        here = (*out, part)
+        if isinstance(part, int) or here in smap.values or here in smap.keys or not _is_internal(part):
+            out.append(part)
+    return tuple(out)
 
 
 def _is_internal(part: str) -> bool:
@@ -38,7 +46,7 @@ def _is_internal(part: str) -> bool:
 
 
 def _finding(err: dict, smap: SourceMap) -> Finding:
-    path = _clean_loc(err["loc"])
+    path = _clean_loc(err["loc"], smap)
     kind = err["type"]
     rule = _RULES.get(kind, "SCHEMA-TYPE" if kind.endswith("_type") or kind.endswith("_parsing") else "SCHEMA-VALUE")
     message = err["msg"]

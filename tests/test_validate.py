@@ -146,3 +146,10 @@ def test_table_rows_must_match_the_columns(minimal_text):
     assert d is None
     assert findings[0].path == "nonclinical.studies[0].tabulation"
     assert "row 2 has 3 cells" in findings[0].message
+
+
+def test_unknown_key_that_looks_like_a_type_name_is_still_located(minimal_text):
+    """Found by fuzzing: a capitalised unknown key was mistaken for a pydantic union tag."""
+    d, findings = run("A# note: x\n" + minimal_text)
+    f = next(f for f in findings if f.rule == "SCHEMA-UNKNOWN-KEY")
+    assert f.path == "A# note" and (f.location.line, f.location.column) == (1, 1)

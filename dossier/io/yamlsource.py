@@ -31,6 +31,13 @@ except ImportError:  # pragma: no cover - depends on the PyYAML build
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 64
+MAX_SCALAR_CHARS = 200_000
+
+# Characters that change how text displays without being visible: bidirectional controls can
+# make "LOT-12" look like another id (the "Trojan source" trick); zero-width characters make two
+# equal-looking names differ.
+_BIDI = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C)}
+_ZERO_WIDTH = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
 
 _STD = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
@@ -139,6 +146,7 @@ class _Builder:
                 continue
             key = key_node.value
             child = path + (key,)
+            self._invisible(key_node, key, child)
             if key in out:
                 first = self.smap.keys.get(child, (0, 0))
                 self.error(
@@ -153,6 +161,22 @@ class _Builder:
             out[key] = self.build(value_node, child, depth + 1)
         return out
 
+    def _invisible(self, node: yaml.Node, text: str, path: PathT) -> None:
+        for i, ch in enumerate(text):
+            if ch in _BIDI or ch in _ZERO_WIDTH:
+                kind = "bidirectional control" if ch in _BIDI else "invisible"
+                self.findings.append(
+                    Finding(
+                        Location(self.smap.file, node.start_mark.line + 1, node.start_mark.column + 1),
+                        Severity.ERROR if ch in _BIDI else Severity.WARNING,
+                        "YAML-INVISIBLE",
+                        f"{kind} character U+{ord(ch):04X} at position {i + 1} of {text[:40]!r}",
+                        path=format_path(path),
+                        hint="delete it: it can make two different values look the same",
+                    )
+                )
+                return
+
     def _scalar(self, node: yaml.ScalarNode, path: PathT) -> str | None:
         if node.tag not in _SCALAR_TAGS:
             self.error(
@@ -166,6 +190,10 @@ class _Builder:
         # plain style is None in the pure parser and '' in libyaml's
         if not node.style and node.tag == _STD + "null" and node.value in _NULL_WORDS:
             return None
+        if len(node.value) > MAX_SCALAR_CHARS:
+            self.error(node, "YAML-LONG", f"value of {len(node.value):,} characters; the limit is {MAX_SCALAR_CHARS:,}", "move long text to a referenced document", path)
+            return None
+        self._invisible(node, node.value, path)
         return node.value
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from dossier.model.base import Address, Id, Markdown, Narrative, Organisation, Person, Strict, Text
+from dossier.model.base import Bool, Address, Id, Markdown, Narrative, Organisation, Person, Strict, Text
 
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 
@@ -63,11 +63,11 @@ class Submission(Strict):
 class Commitments(Strict):
     """The sponsor commitments of Form FDA 1571 (21 CFR 312.23(a)(1)(iii)-(v))."""
 
-    no_start_before_effective: bool = False
+    no_start_before_effective: Bool = False
     """Not to begin clinical investigations until the IND is in effect."""
-    irb_review: bool = False
+    irb_review: Bool = False
     """An IRB complying with 21 CFR Part 56 reviews and approves each study."""
-    comply_with_regulations: bool = False
+    comply_with_regulations: Bool = False
     """To conduct the investigation in accordance with all other applicable regulatory requirements."""
 
 
@@ -78,7 +78,7 @@ class CRO(Strict):
     address: Address
     studies: list[Id] = Field(default_factory=list)
     """Protocol ids the transfer covers."""
-    all_obligations: bool = False
+    all_obligations: Bool = False
     obligations: list[Text] = Field(default_factory=list)
     """Each obligation transferred (when not all)."""
 
@@ -166,12 +166,12 @@ class EnvironmentalAnalysis(Strict):
 class CoverLetterFlags(Strict):
     """Particulars the EU cover letter must state (CTR Annex I B)."""
 
-    first_in_human: bool = False
+    first_in_human: Bool = False
     special_populations: list[Text] = Field(default_factory=list)
     scientific_advice: list[Text] = Field(default_factory=list)
     paediatric_investigation_plan: Text | None = None
     orphan_designation: Text | None = None
-    narcotic_psychotropic_or_radiopharmaceutical: bool = False
+    narcotic_psychotropic_or_radiopharmaceutical: Bool = False
     """Whether any IMP or auxiliary product is a narcotic, psychotropic or radiopharmaceutical."""
     investigated_devices: list[Text] = Field(default_factory=list)
     """Medical devices investigated in the trial that are not part of the IMP, with CE-mark status."""
@@ -182,7 +182,7 @@ class AuxiliaryProduct(Strict):
 
     name: Text
     purpose: Text
-    authorised_in_eu: bool = True
+    authorised_in_eu: Bool = True
     dossier_reference: Text | None = None
     """SmPC (authorised) or auxiliary medicinal product dossier (unauthorised) reference."""
 
@@ -223,7 +223,7 @@ class USApplication(Strict):
     """Submission serial number, 0000 for the initial IND (21 CFR 312.23(e))."""
     ind_category: INDCategory | None = None
     """Commercial or research (non-commercial) IND (Form FDA 1571)."""
-    place_of_business: bool = True
+    place_of_business: Bool = True
     """False for a foreign sponsor without a US residence or place of business."""
     agent: Person | None = None
     """US attorney, agent or official who countersigns for a foreign sponsor (21 CFR 312.23(a)(1)(ix))."""
@@ -231,7 +231,7 @@ class USApplication(Strict):
     commitments: Commitments = Field(default_factory=Commitments)
     cover_letter: CoverLetter | None = None
     form_3674: Form3674 | None = None
-    combination_product: bool = False
+    combination_product: Bool = False
     """Form FDA 1571 combination-product indicator."""
     environmental_analysis: EnvironmentalAnalysis | None = None
     """Categorical exclusion claim or environmental assessment (21 CFR Part 25)."""
@@ -248,7 +248,7 @@ class EUApplication(Strict):
     """EU/EEA Member States concerned (ISO codes; NO stays Norway)."""
     reporting_member_state: CountryCode | None = None
     cover_letter: CoverLetterFlags = Field(default_factory=CoverLetterFlags)
-    imp_authorised: bool = False
+    imp_authorised: Bool = False
     """Whether the IMP holds an EU marketing authorisation."""
     simplified_impd: SimplifiedScenario | None = None
     """Annex I Table 1 scenario when a simplified IMPD is submitted; omit for a full IMPD (the norm for ATMPs)."""

@@ -10,7 +10,26 @@ import pathlib
 import sys
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+
+_TRUE = {"true", "True", "TRUE"}
+_FALSE = {"false", "False", "FALSE"}
+
+
+def _yaml12_bool(value: object) -> object:
+    """Booleans as YAML 1.2 writes them. YAML 1.1's yes/no/on/off/y/n are refused, not guessed:
+    `NO` may be Norway and `on` may be a word."""
+    if isinstance(value, str):
+        if value in _TRUE:
+            return True
+        if value in _FALSE:
+            return False
+        raise ValueError(f"{value!r} is not true or false (write true or false; quote it if it is text)")
+    return value
+
+
+Bool = Annotated[bool, BeforeValidator(_yaml12_bool)]
+"""true or false (YAML 1.2); yes/no/on/off are refused rather than guessed."""
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 """A short, non-empty, single-purpose text value (a name, a method, a criterion)."""

@@ -5,7 +5,7 @@ import enum
 
 from pydantic import Field
 
-from dossier.model.base import Dose, DocumentRef, Duration, Id, Markdown, Narrative, Organisation, Person, Strict, Table, Text
+from dossier.model.base import Bool, Dose, DocumentRef, Duration, Id, Markdown, Narrative, Organisation, Person, Strict, Table, Text
 
 
 class StudyType(str, enum.Enum):
@@ -50,7 +50,7 @@ class Study(Strict):
     glp: GLP
     glp_statement: Text | None = None
     """GLP compliance statement, or the reason for non-compliance (312.23(a)(8)(iii))."""
-    pivotal: bool = False
+    pivotal: Bool = False
     """Pivotal safety study supporting the clinical starting dose."""
     facility: Organisation | None = None
     test_article_lots: list[Id] = Field(default_factory=list)

@@ -5,7 +5,7 @@ import enum
 
 from pydantic import Field
 
-from dossier.model.base import Markdown, Narrative, Strict, Text
+from dossier.model.base import Bool, Markdown, Narrative, Strict, Text
 
 
 class EUClass(str, enum.Enum):
@@ -56,9 +56,9 @@ class Vector(Strict):
     """e.g. 'third-generation, self-inactivating'."""
     pseudotype_or_serotype: Text | None = None
     """Envelope pseudotype (VSV-G) or capsid serotype (AAV9)."""
-    integrating: bool
+    integrating: Bool
     """Whether the vector integrates into the host genome (drives RCR/RCL testing and 15-year follow-up)."""
-    replication_competent: bool = False
+    replication_competent: Bool = False
     promoter: Text | None = None
     transgene: Text | None = None
     """Expression cassette / transgene description."""
@@ -99,13 +99,13 @@ class IntendedAction(str, enum.Enum):
 class ClassificationBasis(Strict):
     """Facts from which the EU ATMP class follows (REFERENCE §3.1)."""
 
-    recombinant_nucleic_acid: bool = False
+    recombinant_nucleic_acid: Bool = False
     """Declared; must agree with `product.genetic_modification` (the class is derived from that)."""
-    substantially_manipulated: bool = False
-    homologous_use: bool = False
+    substantially_manipulated: Bool = False
+    homologous_use: Bool = False
     intended_action: IntendedAction | None = None
-    integral_device: bool = False
-    viable_cells: bool = False
+    integral_device: Bool = False
+    viable_cells: Bool = False
     cat_recommendation: Text | None = None
     """Reference of a CAT classification recommendation, if obtained."""
 
@@ -158,7 +158,7 @@ class Product(Strict):
     eu_class: EUClass | None = None
     """Declared EU ATMP class."""
     classification_basis: ClassificationBasis | None = None
-    contains_gmo: bool = False
+    contains_gmo: Bool = False
     """Whether the IMP consists of or contains genetically modified organisms (CTR Annex I B)."""
     withdrawn_countries: list[WithdrawnCountry] = Field(default_factory=list)
     """Countries where withdrawn from investigation or marketing for safety or effectiveness reasons."""

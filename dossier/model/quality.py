@@ -6,7 +6,7 @@ import enum
 
 from pydantic import Field
 
-from dossier.model.base import Address, Duration, Id, Markdown, Narrative, Organisation, Strict, Table, TemperatureRange, Text
+from dossier.model.base import Bool, Address, Duration, Id, Markdown, Narrative, Organisation, Strict, Table, TemperatureRange, Text
 
 
 class Manufacturer(Strict):
@@ -30,7 +30,7 @@ class ProcessStep(Strict):
     name: Text
     description: Markdown
     controls: list[InProcessControl] = Field(default_factory=list)
-    critical: bool = False
+    critical: Bool = False
     """Critical step (3.2.S.2.4 / 3.2.P.3.4)."""
     hold_time: Duration | None = None
     hold_condition: Text | None = None
@@ -134,7 +134,7 @@ class SpecTest(Strict):
     stage: Text | None = None
     """Where the sample is taken when not the final container, e.g. 'unprocessed bulk', 'cells at harvest', 'post-thaw'."""
     method_status: MethodStatus | None = None
-    result_before_release: bool = True
+    result_before_release: Bool = True
     """False when the result comes after release (e.g. 14-day sterility of a fresh product)."""
 
 

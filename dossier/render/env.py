@@ -1,4 +1,9 @@
-"""The one place that builds a Jinja environment: autoescape on, undefined is an error."""
+"""The one place that builds a Jinja environment: sandboxed, autoescape on, undefined is an error.
+
+User data is only ever passed to templates as values, never compiled as template source; the
+sandbox additionally keeps templates away from Python internals (attributes starting with an
+underscore, frames, code objects), so a template cannot be a way out of the renderer either.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 import jinja2
+from jinja2.sandbox import SandboxedEnvironment
 
 from dossier.model.base import sci
 from dossier.render.markdown import render_markdown
@@ -42,8 +48,8 @@ def _describe(names: list[str]) -> str:
     return describe(names)
 
 
-def make_env(date_format: str = "%-d %B %Y") -> jinja2.Environment:
-    env = jinja2.Environment(
+def make_env(date_format: str = "%-d %B %Y") -> SandboxedEnvironment:
+    env = SandboxedEnvironment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
         autoescape=True,
         undefined=jinja2.StrictUndefined,

@@ -43,6 +43,8 @@ INPUT_RULES = {
     "YAML-KEY": "Keys are plain names.",
     "YAML-DEPTH": "Nesting is at most 64 levels deep.",
     "YAML-SIZE": "The file is at most 5 MB.",
+    "YAML-LONG": "A single value is at most 200,000 characters.",
+    "YAML-INVISIBLE": "No bidirectional controls (error) or zero-width characters (warning) that could hide a difference.",
     "SCHEMA-MISSING": "A field the schema requires is present.",
     "SCHEMA-UNKNOWN-KEY": "Every key is known to the schema (misspellings are caught, with a suggestion).",
     "SCHEMA-TYPE": "Every value has the type the schema expects (text, number, list, mapping, date).",
@@ -55,7 +57,7 @@ INPUT_RULES = {
 def _input_rules() -> dict[str, RuleInfo]:
     out = {}
     for rid, title in INPUT_RULES.items():
-        sev = Severity.WARNING if rid == "DOS-WAIVER-002" else Severity.ERROR
+        sev = Severity.WARNING if rid == "DOS-WAIVER-002" else Severity.ERROR  # YAML-INVISIBLE: error for bidi
         out[rid] = RuleInfo(rid, sev, title, "dossier input rules", "input")
     return out
 
