@@ -157,13 +157,15 @@ def test_documented_yaml_examples_behave_as_documented(kind, case):
     from dossier.io.yamlsource import load_text
     from dossier.validate import validate
 
+    from dossier.rules.kinds import examples
+
     module = REGISTRY[kind]
-    fragment = load_text(module.EXAMPLES[case], f"{kind}-{case}.yaml")
+    documented = examples(kind)
+    fragment = load_text(documented[case], f"{kind}-{case}.yaml")
     assert fragment.findings == []
     data = _merge(BASE, fragment.data)
     d, findings = validate(data, fragment.source_map)
     assert findings == [], [f.message for f in findings]
-    raw = load_text(f"p: {module.EXAMPLE_PARAMS}", "params.yaml").data["p"] if module.EXAMPLE_PARAMS else {}
-    params = module.Params.model_validate(raw or {}).model_dump()
+    params = module.Params.model_validate(documented.get("params") or {}).model_dump()
     found = list(module.check(d, params))
     assert (found == []) == (case == "passes"), found

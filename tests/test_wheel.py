@@ -30,6 +30,7 @@ def test_wheel_contains_packs_templates_fonts_and_licence(wheel):
         "dossier/_templates/_base/sections/drug_substance.yaml",
         "dossier/_templates/_base/fonts/LiberationSerif-Regular.ttf",
         "dossier/_templates/_base/fonts/OFL.txt",
+        "dossier/rules/kinds/examples/atmp-class.yaml",
     ):
         assert required in names, required
     assert not any(n.startswith("tests/") for n in names)

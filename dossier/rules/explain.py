@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from dossier.errors import UsageError
 from dossier.model import Dossier
 from dossier.rules.catalog import INPUT_RULES, catalog
-from dossier.rules.kinds import REGISTRY
+from dossier.rules.kinds import REGISTRY, examples
 
 
 def explain(rule_id: str) -> str:
@@ -37,10 +37,9 @@ def explain(rule_id: str) -> str:
         module = REGISTRY[info.kind]
         out += [f"Rule kind {info.kind}" + (f" with parameters {info.params}" if info.params else "") + (f", when {' and '.join(info.when)}" if info.when else "") + ":", ""]
         out += [textwrap.indent((module.__doc__ or "").strip(), "  "), ""]
-        examples = getattr(module, "EXAMPLES", {})
+        documented = examples(info.kind)
         for label in ("passes", "fails"):
-            if label in examples:
-                out += [f"{'Passing' if label == 'passes' else 'Failing'} example:", _indent(examples[label].strip() + "\n")]
+            out += [f"{'Passing' if label == 'passes' else 'Failing'} example:", _indent(documented[label].strip() + "\n")]
     return "\n".join(out).rstrip() + "\n"
 
 

@@ -1,11 +1,15 @@
 """Rule kinds: generic checks in Python; packs instantiate them with ids and citations.
 
-Each module defines ``KIND`` (the name packs use), a docstring (its documentation,
-with a passing and a failing example) and a pure ``check(dossier, params)``
-generator of ``Violation``s. The registry is an explicit literal dict.
+Each module defines ``KIND`` (the name packs use), a ``Params`` model, a docstring
+(its documentation) and a pure ``check(dossier, params)`` generator of ``Violation``s.
+``examples/<kind>.yaml`` holds a passing and a failing YAML example, which
+``dossier explain`` prints and the tests run. The registry is an explicit literal dict.
 """
 
 from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
 
 from dossier.rules.kinds import (
     atmp_class,
@@ -63,3 +67,14 @@ REGISTRY = {
         viability_limit,
     )
 }
+
+
+@cache
+def examples(kind: str) -> dict:
+    """The documented examples of a kind (examples/<kind>.yaml): params, passes, fails."""
+    from dossier.io.yamlsource import load_file
+
+    result = load_file(Path(__file__).parent / "examples" / f"{kind}.yaml")
+    if result.findings or not isinstance(result.data, dict):
+        raise ValueError(f"examples for {kind} are unreadable: {result.findings[:1]}")
+    return result.data

@@ -60,33 +60,3 @@ def _facts(d: Dossier) -> Iterator[Violation]:
         said = "declares" if b.recombinant_nucleic_acid else "denies"
         has = "has a genetic_modification" if gm else "has no genetic_modification"
         yield Violation(("product", "classification_basis", "recombinant_nucleic_acid"), f"classification basis {said} a recombinant nucleic acid but the product {has}")
-
-
-# YAML merged into a minimal dossier (tests/data/minimal.yaml); run by tests/test_rule_kinds.py
-EXAMPLE_PARAMS = '{mode: definition}'
-EXAMPLES = {
-    "passes": '''\
-product:
-  code: EX-101
-  name: Example autologous CAR-T cells
-  modality: CAR-T cells
-  origin: autologous
-  route: intravenous
-  eu_class: GTMP
-  genetic_modification:
-    method: ex vivo lentiviral transduction
-    vector: {type: lentiviral, integrating: true}
-''',
-    "fails": '''\
-product:
-  code: EX-101
-  name: Example autologous CAR-T cells
-  modality: CAR-T cells
-  origin: autologous
-  route: intravenous
-  eu_class: TEP
-  genetic_modification:
-    method: ex vivo lentiviral transduction
-    vector: {type: lentiviral, integrating: true}
-''',
-}

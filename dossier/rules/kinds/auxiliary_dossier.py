@@ -35,24 +35,3 @@ def check(d: Dossier, params: dict) -> Iterator[Violation]:
             what = "SmPC" if ax.authorised_in_eu else "auxiliary medicinal product dossier"
             severity_hint = "" if ax.authorised_in_eu else " (required for an unauthorised product)"
             yield Violation(("eu", "auxiliary_products", i), f"{ax.name}: no {what} referenced{severity_hint}", "add dossier_reference")
-
-
-# YAML merged into a minimal dossier (tests/data/minimal.yaml); run by tests/test_rule_kinds.py
-EXAMPLE_PARAMS = '{authorised: false}'
-EXAMPLES = {
-    "passes": '''\
-eu:
-  auxiliary_products:
-    - name: Cyclophosphamide
-      purpose: Lymphodepletion
-      authorised_in_eu: false
-      dossier_reference: Simplified AxMP dossier, version 1.0
-''',
-    "fails": '''\
-eu:
-  auxiliary_products:
-    - name: Cyclophosphamide
-      purpose: Lymphodepletion
-      authorised_in_eu: false
-''',
-}

@@ -34,28 +34,3 @@ def check(d: Dossier, params: dict) -> Iterator[Violation]:
             yield Violation(("sponsor", "cros", i), f"CRO {cro.name}: the studies covered by the transfer are not listed", "add studies: [protocol ids]")
         if not cro.all_obligations and not cro.obligations:
             yield Violation(("sponsor", "cros", i), f"CRO {cro.name}: neither all_obligations nor the obligations transferred are given", "list obligations: [...] or set all_obligations: true")
-
-
-# YAML merged into a minimal dossier (tests/data/minimal.yaml); run by tests/test_rule_kinds.py
-EXAMPLE_PARAMS = ""
-EXAMPLES = {
-    "passes": '''\
-sponsor:
-  name: Example Therapeutics Inc.
-  address: {lines: [100 Example Way], city: Springfield, region: MA, postal_code: "01101", country: US}
-  cros:
-    - name: Example CRO
-      address: {lines: [2 Side St], city: Durham, country: US}
-      studies: [EX-101-01]
-      all_obligations: true
-''',
-    "fails": '''\
-sponsor:
-  name: Example Therapeutics Inc.
-  address: {lines: [100 Example Way], city: Springfield, region: MA, postal_code: "01101", country: US}
-  cros:
-    - name: Example CRO
-      address: {lines: [2 Side St], city: Durham, country: US}
-      studies: [EX-101-01]
-''',
-}

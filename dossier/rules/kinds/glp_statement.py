@@ -39,32 +39,3 @@ def check(d: Dossier, params: dict) -> Iterator[Violation]:
                 f"study {s.id} is {s.glp.value} but gives no reason (glp_statement)",
                 "add glp_statement: the reason for non-compliance and how study quality was assured",
             )
-
-
-# YAML merged into a minimal dossier (tests/data/minimal.yaml); run by tests/test_rule_kinds.py
-EXAMPLE_PARAMS = ""
-EXAMPLES = {
-    "passes": '''\
-nonclinical:
-  studies:
-    - id: TOX-1
-      title: Single-dose toxicity in NSG mice
-      type: single-dose toxicity
-      species: NSG mouse
-      route: intravenous
-      key_findings: No test-article-related toxicity.
-      glp: non-compliant
-      glp_statement: Exploratory study; conducted under the facility's quality system.
-''',
-    "fails": '''\
-nonclinical:
-  studies:
-    - id: TOX-1
-      title: Single-dose toxicity in NSG mice
-      type: single-dose toxicity
-      species: NSG mouse
-      route: intravenous
-      key_findings: No test-article-related toxicity.
-      glp: non-compliant
-''',
-}

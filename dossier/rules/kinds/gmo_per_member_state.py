@@ -34,35 +34,3 @@ def check(d: Dossier, params: dict) -> Iterator[Violation]:
     for i, ms in enumerate(d.eu.member_states):
         if ms not in covered:
             yield Violation(("eu", "member_states", i), f"no national GMO application listed for {ms}", f"add eu.gmo_applications: [{{member_state: {ms}, procedure: ..., status: ...}}]")
-
-
-# YAML merged into a minimal dossier (tests/data/minimal.yaml); run by tests/test_rule_kinds.py
-EXAMPLE_PARAMS = ""
-EXAMPLES = {
-    "passes": '''\
-product:
-  code: EX-101
-  name: Example autologous CAR-T cells
-  modality: CAR-T cells
-  origin: autologous
-  route: intravenous
-  contains_gmo: true
-eu:
-  member_states: [DE]
-  gmo_applications:
-    - {member_state: DE, procedure: contained use (Directive 2009/41/EC), status: submitted 2026-09-14}
-''',
-    "fails": '''\
-product:
-  code: EX-101
-  name: Example autologous CAR-T cells
-  modality: CAR-T cells
-  origin: autologous
-  route: intravenous
-  contains_gmo: true
-eu:
-  member_states: [DE, NO]
-  gmo_applications:
-    - {member_state: DE, procedure: contained use (Directive 2009/41/EC), status: submitted 2026-09-14}
-''',
-}

@@ -31,17 +31,3 @@ def check(d: Dossier, params: dict) -> Iterator[Violation]:
     serial = d.us.serial_number
     if d.submission.type is SubmissionType.initial and serial and int(serial) != 0:
         yield Violation(("us", "serial_number"), f"an initial submission is serial number 0000, not {serial}", "set us.serial_number: \"0000\"")
-
-
-# YAML merged into a minimal dossier (tests/data/minimal.yaml); run by tests/test_rule_kinds.py
-EXAMPLE_PARAMS = ""
-EXAMPLES = {
-    "passes": '''\
-us:
-  serial_number: "0000"
-''',
-    "fails": '''\
-us:
-  serial_number: "0001"
-''',
-}

@@ -45,21 +45,3 @@ def check(d: Dossier, params: dict) -> Iterator[Violation]:
     for i, lb in labels:
         if wanted not in _norm(lb.text):
             yield Violation(("labels", i, "text"), f"{lb.packaging.value} label lacks the statement “{params['text']}”")
-
-
-# YAML merged into a minimal dossier (tests/data/minimal.yaml); run by tests/test_rule_kinds.py
-EXAMPLE_PARAMS = '{packaging: immediate, text: FOR AUTOLOGOUS USE ONLY}'
-EXAMPLES = {
-    "passes": '''\
-labels:
-  - packaging: immediate
-    text: |
-      EX-101
-      FOR AUTOLOGOUS USE ONLY
-''',
-    "fails": '''\
-labels:
-  - packaging: immediate
-    text: EX-101
-''',
-}

@@ -49,39 +49,3 @@ def check(d: Dossier, params: dict) -> Iterator[Violation]:
         for k, name in enumerate(names):
             if name not in lots:
                 yield Violation(base + (k,), f"lot {name!r} is not defined in quality.lots", "add the lot or correct the id")
-
-
-# YAML merged into a minimal dossier (tests/data/minimal.yaml); run by tests/test_rule_kinds.py
-EXAMPLE_PARAMS = ""
-EXAMPLES = {
-    "passes": '''\
-quality:
-  lots:
-    - {id: ENG-01, material: drug_product, process_version: "1.0", uses: [nonclinical]}
-nonclinical:
-  studies:
-    - id: TOX-1
-      title: Single-dose toxicity in NSG mice
-      type: single-dose toxicity
-      species: NSG mouse
-      route: intravenous
-      key_findings: No test-article-related toxicity.
-      glp: compliant
-      test_article_lots: [ENG-01]
-''',
-    "fails": '''\
-quality:
-  lots:
-    - {id: ENG-01, material: drug_product, process_version: "1.0", uses: [nonclinical]}
-nonclinical:
-  studies:
-    - id: TOX-1
-      title: Single-dose toxicity in NSG mice
-      type: single-dose toxicity
-      species: NSG mouse
-      route: intravenous
-      key_findings: No test-article-related toxicity.
-      glp: compliant
-      test_article_lots: [ENG-09]
-''',
-}

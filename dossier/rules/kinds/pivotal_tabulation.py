@@ -30,34 +30,3 @@ def check(d: Dossier, params: dict) -> Iterator[Violation]:
     for i, s in enumerate(d.nonclinical.studies):
         if s.pivotal and s.tabulation is None:
             yield Violation(("nonclinical", "studies", i), f"pivotal study {s.id} has no tabulation of its data", "add tabulation: {columns: [...], rows: [[...]]}")
-
-
-# YAML merged into a minimal dossier (tests/data/minimal.yaml); run by tests/test_rule_kinds.py
-EXAMPLE_PARAMS = ""
-EXAMPLES = {
-    "passes": '''\
-nonclinical:
-  studies:
-    - id: TOX-1
-      title: Single-dose toxicity in NSG mice
-      type: single-dose toxicity
-      species: NSG mouse
-      route: intravenous
-      key_findings: No test-article-related toxicity.
-      glp: compliant
-      pivotal: true
-      tabulation: {columns: [Group, Deaths], rows: [[Vehicle, 0/10], [High dose, 0/10]]}
-''',
-    "fails": '''\
-nonclinical:
-  studies:
-    - id: TOX-1
-      title: Single-dose toxicity in NSG mice
-      type: single-dose toxicity
-      species: NSG mouse
-      route: intravenous
-      key_findings: No test-article-related toxicity.
-      glp: compliant
-      pivotal: true
-''',
-}

@@ -35,26 +35,3 @@ def check(d: Dossier, params: dict) -> Iterator[Violation]:
     for category in params["categories"]:
         if category not in have:
             yield Violation(("quality", "drug_product", "specification"), f"drug product specification has no {category} test", f"add a test with category: {category}")
-
-
-# YAML merged into a minimal dossier (tests/data/minimal.yaml); run by tests/test_rule_kinds.py
-EXAMPLE_PARAMS = '{categories: [sterility, identity]}'
-EXAMPLES = {
-    "passes": '''\
-quality:
-  drug_product:
-    name: EX-101 suspension
-    description: Cells in cryopreservation medium.
-    specification:
-      - {test: Sterility, category: sterility, method: Ph. Eur. 2.6.27, acceptance: No growth}
-      - {test: CAR expression, category: identity, method: Flow cytometry, acceptance: Positive}
-''',
-    "fails": '''\
-quality:
-  drug_product:
-    name: EX-101 suspension
-    description: Cells in cryopreservation medium.
-    specification:
-      - {test: Sterility, category: sterility, method: Ph. Eur. 2.6.27, acceptance: No growth}
-''',
-}

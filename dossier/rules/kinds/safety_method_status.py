@@ -44,25 +44,3 @@ def check(d: Dossier, params: dict) -> Iterator[Violation]:
             if t.category in SAFETY and t.method_status in (None, MethodStatus.in_development):
                 state = "has no method status" if t.method_status is None else "uses a method still in development"
                 yield Violation(base + (k, "method_status"), f"safety test {t.test!r} {state}", "safety assays must be suitable (compendial, qualified or validated) from phase 1")
-
-
-# YAML merged into a minimal dossier (tests/data/minimal.yaml); run by tests/test_rule_kinds.py
-EXAMPLE_PARAMS = ""
-EXAMPLES = {
-    "passes": '''\
-quality:
-  drug_product:
-    name: EX-101 suspension
-    description: Cells in cryopreservation medium.
-    specification:
-      - {test: Sterility, category: sterility, method: Ph. Eur. 2.6.27, acceptance: No growth, method_status: compendial}
-''',
-    "fails": '''\
-quality:
-  drug_product:
-    name: EX-101 suspension
-    description: Cells in cryopreservation medium.
-    specification:
-      - {test: Mycoplasma, category: mycoplasma, method: qPCR, acceptance: Not detected, method_status: in development}
-''',
-}

@@ -34,31 +34,3 @@ def check(d: Dossier, params: dict) -> Iterator[Violation]:
         omitted = [o for o in d.nonclinical.omitted_studies if o.type.value in types]
         reason = f" (omission stated: {omitted[0].reason})" if omitted else ""
         yield Violation(("nonclinical", "studies"), f"no {params.get('what', ' / '.join(sorted(types)))} study{reason}", f"add a study of type {sorted(types)[0]}")
-
-
-# YAML merged into a minimal dossier (tests/data/minimal.yaml); run by tests/test_rule_kinds.py
-EXAMPLE_PARAMS = '{types: [biodistribution], what: biodistribution}'
-EXAMPLES = {
-    "passes": '''\
-nonclinical:
-  studies:
-    - id: TOX-1
-      title: Single-dose toxicity in NSG mice
-      type: biodistribution
-      species: NSG mouse
-      route: intravenous
-      key_findings: No test-article-related toxicity.
-      glp: compliant
-''',
-    "fails": '''\
-nonclinical:
-  studies:
-    - id: TOX-1
-      title: Single-dose toxicity in NSG mice
-      type: single-dose toxicity
-      species: NSG mouse
-      route: intravenous
-      key_findings: No test-article-related toxicity.
-      glp: compliant
-''',
-}

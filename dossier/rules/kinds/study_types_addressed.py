@@ -34,33 +34,3 @@ def check(d: Dossier, params: dict) -> Iterator[Violation]:
     for t in wanted:
         if t not in done:
             yield Violation(("nonclinical",), f"no {t} study and no reason for its omission", f"add a study, or omitted_studies: [{{type: {t}, reason: ...}}]")
-
-
-# YAML merged into a minimal dossier (tests/data/minimal.yaml); run by tests/test_rule_kinds.py
-EXAMPLE_PARAMS = '{types: [single-dose toxicity, repeat-dose toxicity]}'
-EXAMPLES = {
-    "passes": '''\
-nonclinical:
-  studies:
-    - id: TOX-1
-      title: Single-dose toxicity in NSG mice
-      type: single-dose toxicity
-      species: NSG mouse
-      route: intravenous
-      key_findings: No test-article-related toxicity.
-      glp: compliant
-  omitted_studies:
-    - {type: repeat-dose toxicity, reason: Single administration in the clinic.}
-''',
-    "fails": '''\
-nonclinical:
-  studies:
-    - id: TOX-1
-      title: Single-dose toxicity in NSG mice
-      type: single-dose toxicity
-      species: NSG mouse
-      route: intravenous
-      key_findings: No test-article-related toxicity.
-      glp: compliant
-''',
-}

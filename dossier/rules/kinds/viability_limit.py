@@ -40,25 +40,3 @@ def check(d: Dossier, params: dict) -> Iterator[Violation]:
         m = re.search(r"(\d+(?:\.\d+)?)\s*%", t.acceptance)
         if m and float(m.group(1)) < limit:
             yield Violation(("quality", "drug_product", "specification", k, "acceptance"), f"viability acceptance {t.acceptance!r} is below {limit:g} %", "justify the lower limit in specification_justification")
-
-
-# YAML merged into a minimal dossier (tests/data/minimal.yaml); run by tests/test_rule_kinds.py
-EXAMPLE_PARAMS = '{min_percent: 70}'
-EXAMPLES = {
-    "passes": '''\
-quality:
-  drug_product:
-    name: EX-101 suspension
-    description: Cells in cryopreservation medium.
-    specification:
-      - {test: Viability, category: viability, method: 7-AAD flow cytometry, acceptance: '≥ 70 %'}
-''',
-    "fails": '''\
-quality:
-  drug_product:
-    name: EX-101 suspension
-    description: Cells in cryopreservation medium.
-    specification:
-      - {test: Viability, category: viability, method: 7-AAD flow cytometry, acceptance: '≥ 50 %'}
-''',
-}
