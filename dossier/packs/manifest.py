@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from dossier.findings import Severity
 
@@ -33,6 +33,19 @@ class Verification(str, enum.Enum):
 RuleId = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,6}-[A-Z]{2,5}-\d{3}$")]
 
 
+def _as_list(v: object) -> object:
+    return [v] if isinstance(v, str) else v
+
+
+def _as_severity(v: object) -> object:
+    return Severity[v.upper()] if isinstance(v, str) else v
+
+
+Conditions = Annotated[list[str], BeforeValidator(_as_list)]
+"""Condition names from `dossier.facts` (one name or a list; all must hold; `!name` negates)."""
+SeverityField = Annotated[Severity, BeforeValidator(_as_severity)]
+
+
 class Requirement(_Strict):
     """One fact a section needs before the document is complete."""
 
@@ -46,19 +59,9 @@ class Requirement(_Strict):
     cite: str
     """The source of the requirement (CFR section, guideline and section)."""
     basis: Verification = Verification.verified
-    when: list[str] = Field(default_factory=list)
+    when: Conditions = Field(default_factory=list)
     """Conditions (all must hold), by name from `dossier.facts`; prefix `!` negates."""
-    severity: Severity = Severity.ERROR
-
-    @field_validator("when", mode="before")
-    @classmethod
-    def _one_or_many(cls, v: object) -> object:
-        return [v] if isinstance(v, str) else v
-
-    @field_validator("severity", mode="before")
-    @classmethod
-    def _severity(cls, v: object) -> object:
-        return Severity[v.upper()] if isinstance(v, str) else v
+    severity: SeverityField = Severity.ERROR
 
 
 class Section(_Strict):
@@ -76,17 +79,12 @@ class Section(_Strict):
     """Render this section once per item of a list fact (e.g. one 3.2.S per drug substance)."""
     repeat_title: str | None = None
     """Title for each repetition; `{name}` is replaced by the item's name."""
-    when: list[str] = Field(default_factory=list)
+    when: Conditions = Field(default_factory=list)
     """Include the section only when these conditions hold (else it is shown as not applicable)."""
     requires: list[Requirement] = Field(default_factory=list)
     params: dict[str, str | list[str]] = Field(default_factory=dict)
     """Template parameters (e.g. which study types a Module 4 heading lists)."""
     sections: list[Section] = Field(default_factory=list)
-
-    @field_validator("when", mode="before")
-    @classmethod
-    def _one_or_many(cls, v: object) -> object:
-        return [v] if isinstance(v, str) else v
 
 
 class RuleInstance(_Strict):
@@ -95,21 +93,11 @@ class RuleInstance(_Strict):
     id: RuleId
     use: str
     """Rule kind name, e.g. 'dose-units-consistent'."""
-    severity: Severity = Severity.ERROR
+    severity: SeverityField = Severity.ERROR
     cite: str
     basis: Verification = Verification.verified
-    when: list[str] = Field(default_factory=list)
+    when: Conditions = Field(default_factory=list)
     params: dict = Field(default_factory=dict)
-
-    @field_validator("when", mode="before")
-    @classmethod
-    def _one_or_many(cls, v: object) -> object:
-        return [v] if isinstance(v, str) else v
-
-    @field_validator("severity", mode="before")
-    @classmethod
-    def _severity(cls, v: object) -> object:
-        return Severity[v.upper()] if isinstance(v, str) else v
 
 
 class FrontMatter(_Strict):
