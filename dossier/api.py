@@ -210,7 +210,11 @@ def build(
     fmt: str = "pdf",
     section: str | None = None,
     draft: bool = False,
+    jobs: int | None = None,
 ) -> BuildResult:
+    """Check, then render. PDFs of whole documents are laid out in `jobs` parallel processes
+    (default: the number of cores) and assembled; `jobs=1` lays out in a single pass. Both give
+    the same pages, bookmarks and text (tests/test_parallel.py)."""
     from dossier.packs.outline import select
     from dossier.render.html import RenderOptions, render_html
 
@@ -242,16 +246,21 @@ def build(
         tool_version=__version__,
         justifications=[f for f in result.check.findings if f.waiver or f.not_applicable],
     )
-    html = render_html(pack, loaded.dossier, nodes, options)
     if fmt == "html":
+        html = render_html(pack, loaded.dossier, nodes, options)
         atomic_write(out, html.encode("utf-8"))
         result.output = out
         result.manifest = write_manifest(result, target, fmt, section, draft)
         return result
     from dossier.preflight import preflight as run_preflight
+    from dossier.render import parallel
     from dossier.render.pdf import html_to_pdf
 
-    pdf = html_to_pdf(html, extra_roots=[loaded.path.parent])
+    jobs = parallel.default_jobs() if jobs is None else jobs
+    if parallel.worth_it(nodes, jobs):
+        pdf = parallel.build_parallel(pack, loaded.dossier, nodes, options, [loaded.path.parent], jobs)
+    else:
+        pdf = html_to_pdf(render_html(pack, loaded.dossier, nodes, options), extra_roots=[loaded.path.parent])
 
     def verify(tmp: Path) -> None:
         result.preflight = run_preflight(tmp, page_size=pack.page.preflight_size)

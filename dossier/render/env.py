@@ -8,6 +8,7 @@ underscore, frames, code objects), so a template cannot be a way out of the rend
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 import jinja2
@@ -48,6 +49,7 @@ def _describe(names: list[str]) -> str:
     return describe(names)
 
 
+@functools.cache
 def make_env(date_format: str = "%-d %B %Y") -> SandboxedEnvironment:
     env = SandboxedEnvironment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),

@@ -24,6 +24,18 @@ class RenderOptions:
     tool_version: str = ""
     justifications: list = field(default_factory=list)
     """Waived findings and not-applicable answers, listed for reviewers after the contents."""
+    mode: str = "full"
+    """full: the whole document; front: title page, contents, front matter; body: section units
+    (parallel builds); headers and footers are drawn only in full mode (else by the folio)."""
+    page_of: dict[str, int] = field(default_factory=dict)
+    """Front mode: final page number of each anchor (instead of target-counter)."""
+    hidden_anchors: list[str] = field(default_factory=list)
+    sizing_only: bool = False
+    """Front mode: laid out only to count its pages (contents without dot leaders, which are slow)."""
+    fragments: list[str] = field(default_factory=list)
+    """Body mode: pre-rendered section HTML (from `render_fragment`) to lay out."""
+    all_nodes: list | None = None
+    """Front mode: the whole outline (for the contents and anchors) when `nodes` is empty."""
 
 
 def document_date(d: Dossier) -> dt.date | None:
@@ -51,8 +63,13 @@ def _show(node: Node, d: Dossier) -> list[tuple[str, Any]]:
 
 def render_html(pack: Pack, d: Dossier, nodes: list[Node], options: RenderOptions) -> str:
     env = make_env(pack.date_format)
+    context = _context(pack, d, nodes, options)
+    return env.get_template("_base/document.html.j2").render(context)
+
+
+def _context(pack: Pack, d: Dossier, nodes: list[Node], options: RenderOptions) -> dict:
     anchors: dict[str, str] = {"toc": "toc"}
-    for root in nodes:
+    for root in options.all_nodes or nodes:
         for n in root.walk():
             anchors.setdefault(n.id, n.anchor)  # repeated ids link to their first occurrence
     context = {
@@ -60,6 +77,12 @@ def render_html(pack: Pack, d: Dossier, nodes: list[Node], options: RenderOption
         "pack": pack,
         "vocab": pack.vocabulary,
         "nodes": nodes,
+        "toc_nodes": options.all_nodes or nodes,
+        "mode": options.mode,
+        "page_of": options.page_of,
+        "hidden_anchors": options.hidden_anchors,
+        "fragments": options.fragments,
+        "sizing_only": options.sizing_only,
         "draft": options.draft,
         "missing": options.missing,
         "section_title": options.section_title,
@@ -71,4 +94,28 @@ def render_html(pack: Pack, d: Dossier, nodes: list[Node], options: RenderOption
         "front_matter": pack.front_matter if options.section_title is None else [],
         "justifications": options.justifications if options.section_title is None else [],
     }
-    return env.get_template("_base/document.html.j2").render(context)
+    return context
+
+
+def render_fragment(pack: Pack, d: Dossier, node: Node, options: RenderOptions) -> str:
+    """The HTML of one section subtree, for parallel builds (wrapped later by `render_html`)."""
+    env = make_env(pack.date_format)
+    context = _context(pack, d, [node], options)
+    macros = env.get_template("_base/macros.html.j2").make_module(context)
+    return str(macros.render_node(node))
+
+
+def render_folio(pack: Pack, d: Dossier, pages: list[dict], total: int, options: RenderOptions) -> str:
+    """HTML whose pages carry the header and footer of `pages` (dicts: number, landscape, chapter)."""
+    env = make_env(pack.date_format)
+    context = {
+        "d": d,
+        "pack": pack,
+        "draft": options.draft,
+        "section_title": options.section_title,
+        "mode": "folio",
+        "folio_pages": pages,
+        "total": total,
+        "has_first": bool(pages) and pages[0]["number"] == 1,
+    }
+    return env.get_template("_base/folio.html.j2").render(context)

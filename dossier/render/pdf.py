@@ -45,16 +45,20 @@ class SandboxFetcher(URLFetcher):
         return super().fetch(url, headers)
 
 
-def html_to_pdf(html: str, *, extra_roots: list[Path] | None = None) -> bytes:
-    """Lay out `html` and return finished PDF bytes (page mode, fonts, linearised)."""
+def render_raw(html: str, extra_roots: list[Path] | None = None) -> bytes:
+    """Lay out `html` with WeasyPrint (sandboxed fetcher, bundled fonts embedded whole)."""
     base = templates_dir() / "_base"
     fetcher = SandboxFetcher([templates_dir(), *(extra_roots or [])])
     try:
         document = HTML(string=html, base_url=str(base) + "/", url_fetcher=fetcher)
-        raw = document.write_pdf(font_config=FontConfiguration(), full_fonts=True, pdf_version="1.7")
+        return document.write_pdf(font_config=FontConfiguration(), full_fonts=True, pdf_version="1.7")
     except FatalURLFetchingError as exc:
         raise RenderError(f"rendering refused a resource: {exc}") from None
-    return finish_pdf(raw)
+
+
+def html_to_pdf(html: str, *, extra_roots: list[Path] | None = None) -> bytes:
+    """Lay out `html` in one pass and return finished PDF bytes (page mode, fonts, linearised)."""
+    return finish_pdf(render_raw(html, extra_roots))
 
 
 def finish_pdf(raw: bytes) -> bytes:
