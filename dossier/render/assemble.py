@@ -102,13 +102,27 @@ def assemble(parts: list[bytes], own: list[set[str]], folios: list[bytes], level
     if len(folio_pages) != len(out.pages):
         raise ValueError(f"folio has {len(folio_pages)} pages for {len(out.pages)} document pages")
     for page, over in zip(out.pages, folio_pages):
-        page.add_overlay(over)
+        _overlay(out, page, over)
     _share_fonts(out)
     buf = io.BytesIO()
     out.save(buf, deterministic_id=True, min_version="1.7")
     for src in [*opened, *folio_pdfs]:
         src.close()
     return buf.getvalue()
+
+
+def _overlay(out: pikepdf.Pdf, page: pikepdf.Page, over: pikepdf.Page) -> None:
+    """Draw `over` on `page` as a form XObject with a fixed name (pikepdf's add_overlay picks a
+    random resource name, which would make the output differ from run to run)."""
+    form = out.copy_foreign(over.as_form_xobject())
+    if "/Resources" not in page.obj:
+        page.obj.Resources = pikepdf.Dictionary()
+    resources = page.obj.Resources
+    if "/XObject" not in resources:
+        resources.XObject = pikepdf.Dictionary()
+    resources.XObject[pikepdf.Name("/DossierFolio")] = form
+    page.contents_add(pikepdf.Stream(out, b"q\n"), prepend=True)
+    page.contents_add(pikepdf.Stream(out, b"\nQ\nq /DossierFolio Do Q\n"), prepend=False)
 
 
 def _destination(out: pikepdf.Pdf, page: int, params: list) -> pikepdf.Array:
