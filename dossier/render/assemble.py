@@ -101,8 +101,8 @@ def assemble(parts: list[bytes], own: list[set[str]], folios: list[bytes], level
     folio_pages = [p for f in folio_pdfs for p in f.pages]
     if len(folio_pages) != len(out.pages):
         raise ValueError(f"folio has {len(folio_pages)} pages for {len(out.pages)} document pages")
-    for page, over in zip(out.pages, folio_pages):
-        _overlay(out, page, over)
+    for number, (page, over) in enumerate(zip(out.pages, folio_pages), 1):
+        _overlay(out, page, over, number)
     _share_fonts(out)
     buf = io.BytesIO()
     out.save(buf, deterministic_id=True, min_version="1.7")
@@ -111,18 +111,20 @@ def assemble(parts: list[bytes], own: list[set[str]], folios: list[bytes], level
     return buf.getvalue()
 
 
-def _overlay(out: pikepdf.Pdf, page: pikepdf.Page, over: pikepdf.Page) -> None:
-    """Draw `over` on `page` as a form XObject with a fixed name (pikepdf's add_overlay picks a
-    random resource name, which would make the output differ from run to run)."""
+def _overlay(out: pikepdf.Pdf, page: pikepdf.Page, over: pikepdf.Page, number: int) -> None:
+    """Draw `over` on `page` as a form XObject named after the page number: deterministic
+    (pikepdf's add_overlay picks random names) and distinct, since pages may share one
+    resource dictionary."""
     form = out.copy_foreign(over.as_form_xobject())
+    name = f"/DossierFolio{number}"
     if "/Resources" not in page.obj:
         page.obj.Resources = pikepdf.Dictionary()
     resources = page.obj.Resources
     if "/XObject" not in resources:
         resources.XObject = pikepdf.Dictionary()
-    resources.XObject[pikepdf.Name("/DossierFolio")] = form
+    resources.XObject[pikepdf.Name(name)] = form
     page.contents_add(pikepdf.Stream(out, b"q\n"), prepend=True)
-    page.contents_add(pikepdf.Stream(out, b"\nQ\nq /DossierFolio Do Q\n"), prepend=False)
+    page.contents_add(pikepdf.Stream(out, b"\nQ\nq " + name.encode() + b" Do Q\n"), prepend=False)
 
 
 def _destination(out: pikepdf.Pdf, page: int, params: list) -> pikepdf.Array:
