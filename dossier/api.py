@@ -211,6 +211,7 @@ def build(
     section: str | None = None,
     draft: bool = False,
     jobs: int | None = None,
+    use_cache: bool = True,
 ) -> BuildResult:
     """Check, then render. PDFs of whole documents are laid out in `jobs` parallel processes
     (default: the number of cores) and assembled; `jobs=1` lays out in a single pass. Both give
@@ -258,7 +259,9 @@ def build(
 
     jobs = parallel.default_jobs() if jobs is None else jobs
     if parallel.worth_it(nodes, jobs):
-        pdf = parallel.build_parallel(pack, loaded.dossier, nodes, options, [loaded.path.parent], jobs)
+        from dossier.render.cache import PieceCache
+
+        pdf = parallel.build_parallel(pack, loaded.dossier, nodes, options, [loaded.path.parent], jobs, PieceCache(enabled=use_cache))
     else:
         pdf = html_to_pdf(render_html(pack, loaded.dossier, nodes, options), extra_roots=[loaded.path.parent])
 

@@ -125,13 +125,14 @@ def build(
     section: Annotated[Optional[str], typer.Option("--section", "-s", help="Build one section of the pack's tree (e.g. 3.2.P.5 or 312.23(a)(7)); see 'dossier sections'.")] = None,
     draft: Annotated[bool, typer.Option("--draft", help="Build despite missing content: placeholders name what is missing; pages are marked DRAFT.")] = False,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Parallel layout processes for PDFs (default: number of cores; 1 = single pass).")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Lay out every section again instead of reusing unchanged ones from the cache.")] = False,
 ) -> None:
     """Render the IND or IMPD (or one section) to PDF or HTML; refuses while check finds errors unless --draft."""
     from dossier import api, report
     from dossier.findings import has_errors
     from dossier.report import text
 
-    result = api.build(path, target.value, output=output, fmt=fmt.value, section=section, draft=draft, jobs=jobs)
+    result = api.build(path, target.value, output=output, fmt=fmt.value, section=section, draft=draft, jobs=jobs, use_cache=not no_cache)
     sys.stdout.write("".join(text.line(f) + "\n" for f in result.check.findings))
     if result.output is None:
         if has_errors(result.check.findings):

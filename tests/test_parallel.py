@@ -43,7 +43,7 @@ def pair(request, tmp_path_factory):
     out = tmp_path_factory.mktemp("par")
     src = EXAMPLES / name / "dossier.yaml"
     single = api.build(src, target, output=out / "single.pdf", jobs=1).output
-    parallel = api.build(src, target, output=out / "parallel.pdf", jobs=2).output
+    parallel = api.build(src, target, output=out / "parallel.pdf", jobs=2, use_cache=False).output
     return single, parallel, target
 
 
@@ -72,3 +72,31 @@ def test_fonts_are_stored_once(pair):
         files = [o.FontFile2.objgen for o in pdf.objects if isinstance(o, pikepdf.Dictionary) and o.get("/Type") == "/FontDescriptor" and "/FontFile2" in o]
         streams = {pdf.get_object(g).read_raw_bytes() for g in set(files)}
     assert len(set(files)) == len(streams)
+
+
+def test_cached_rebuild_after_one_change_is_identical_to_a_fresh_build(tmp_path, monkeypatch):
+    """Change one study: the rebuild reuses the other sections and equals a build without cache."""
+    from dossier.render import cache as cache_module
+
+    monkeypatch.setenv("DOSSIER_CACHE_DIR", str(tmp_path / "cache"))
+    text = (EXAMPLES / "aav" / "dossier.yaml").read_text(encoding="utf-8")
+    src = tmp_path / "dossier.yaml"
+    src.write_text(text, encoding="utf-8")
+    api.build(src, "impd", output=tmp_path / "first.pdf", jobs=2)
+    assert len(list((tmp_path / "cache").glob("*.pdf"))) > 10
+    changed = text.replace("key_findings: |", "key_findings: |\n        Reviewed again for this rebuild.", 1)
+    assert changed != text
+    src.write_text(changed, encoding="utf-8")
+    calls = []
+    original = cache_module.PieceCache.get
+
+    def counting_get(self, k):
+        found = original(self, k)
+        calls.append(found is not None)
+        return found
+
+    monkeypatch.setattr(cache_module.PieceCache, "get", counting_get)
+    cached = api.build(src, "impd", output=tmp_path / "cached.pdf", jobs=2).output
+    fresh = api.build(src, "impd", output=tmp_path / "fresh.pdf", jobs=2, use_cache=False).output
+    assert cached.read_bytes() == fresh.read_bytes()
+    assert calls.count(True) >= 0.8 * len(calls) and calls.count(False) >= 1

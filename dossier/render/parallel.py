@@ -17,7 +17,9 @@ from pathlib import Path
 from dossier.model import Dossier
 from dossier.packs.manifest import Pack
 from dossier.packs.outline import Node
-from dossier.render.assemble import assemble, read_part
+from dossier.render.assemble import PartInfo, assemble, read_part, split
+from dossier.render.cache import PieceCache
+from dossier.render.cache import key as piece_key
 from dossier.render.html import RenderOptions, render_folio, render_fragment, render_html
 from dossier.render.pdf import finish_pdf, render_raw
 
@@ -59,18 +61,18 @@ def worth_it(outline: list[Node], jobs: int) -> bool:
     return jobs > 1 and len(_units(outline)) >= MIN_UNITS
 
 
-def build_parallel(pack: Pack, d: Dossier, outline: list[Node], options: RenderOptions, extra_roots: list[Path], jobs: int) -> bytes:
+def build_parallel(
+    pack: Pack, d: Dossier, outline: list[Node], options: RenderOptions, extra_roots: list[Path], jobs: int, cache: PieceCache | None = None
+) -> bytes:
+    cache = cache or PieceCache(enabled=False)
     units = _units(outline)
     everything = set(_anchors(outline)) | {"toc", "justifications"} | {f"fm-{i + 1}" for i in range(len(pack.front_matter))}
     body_options = dataclasses.replace(options, mode="body", all_nodes=outline)
     fragments = [render_fragment(pack, d, u, body_options) for u in units]
-    ranges = _partition([len(f) for f in fragments], max(2, min(len(units), jobs)))
-    bodies, owns = [], []
-    for start, stop in ranges:
-        own = set(_anchors(units[start:stop]))
-        part = dataclasses.replace(body_options, hidden_anchors=sorted(everything - own), fragments=fragments[start:stop])
-        bodies.append(render_html(pack, d, [], part))
-        owns.append(own)
+    # a section's pages depend only on its own HTML (each level-2 section starts a page)
+    keys = [piece_key(render_html(pack, d, [], dataclasses.replace(body_options, fragments=[f]))) for f in fragments]
+    pieces: list[tuple[bytes, PartInfo] | None] = [cache.get(k) for k in keys]
+    owns = [set(_anchors([u])) for u in units]
     front_own = everything - set().union(*owns)
     placeholder = {a: 999 for a in everything}
 
@@ -78,21 +80,43 @@ def build_parallel(pack: Pack, d: Dossier, outline: list[Node], options: RenderO
         opts = dataclasses.replace(options, mode="front", all_nodes=outline, page_of=page_of, hidden_anchors=sorted(everything - front_own), sizing_only=sizing_only)
         return render_html(pack, d, [], opts)
 
+    missing = [i for i, p in enumerate(pieces) if p is None]
+    groups = [[missing[j] for j in range(a, b)] for a, b in _partition([len(fragments[i]) for i in missing], max(1, min(len(missing), jobs)))] if missing else []
+    parts_html = []
+    for group in groups:
+        own = set().union(*(owns[i] for i in group))
+        parts_html.append(render_html(pack, d, [], dataclasses.replace(body_options, hidden_anchors=sorted(everything - own), fragments=[fragments[i] for i in group])))
     roots = [*extra_roots]
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        raws = list(pool.map(render_raw, [front(placeholder, sizing_only=True), *bodies], [roots] * (1 + len(bodies))))
-        infos = [read_part(raw) for raw in raws]
+        sizing = _cached_render(pool, cache, [front(placeholder, sizing_only=True), *parts_html], roots)
+        front_info = sizing[0][1]
+        for group, (raw, info) in zip(groups, sizing[1:]):
+            starts = [info.dests[units[i].anchor][0] for i in group]
+            for i, piece in zip(group, split(raw, info, starts)):
+                pieces[i] = piece
+                cache.put(keys[i], *piece)
+        body = [p for p in pieces if p is not None]
         for _ in range(3):  # the contents rarely change length when the numbers go in; check anyway
+            infos = [front_info, *(info for _, info in body)]
             page_of = _page_numbers(infos, [front_own, *owns])
             folios = _folio(pack, d, outline, options, infos, [front_own, *owns], jobs)
-            front_raw, *folio_raws = pool.map(render_raw, [front(page_of), *folios], [roots] * (1 + len(folios)))
-            front_info = read_part(front_raw)
-            if front_info.pages == infos[0].pages:
+            front_piece, *folio_pieces = _cached_render(pool, cache, [front(page_of), *folios], roots)
+            if front_piece[1].pages == front_info.pages:
                 break
-            infos[0] = front_info
-    raws[0] = front_raw
+            front_info = front_piece[1]
     levels = {f"{n.label} {n.title}": n.level for root in outline for n in root.walk()}
-    return finish_pdf(assemble(raws, [front_own, *owns], folio_raws, levels))
+    return finish_pdf(assemble([front_piece, *body], [front_own, *owns], [raw for raw, _ in folio_pieces], levels))
+
+
+def _cached_render(pool, cache: PieceCache, htmls: list[str], roots: list[Path]) -> list[tuple[bytes, PartInfo]]:
+    """Lay out each HTML document, taking what the cache already has."""
+    keys = [piece_key(h) for h in htmls]
+    found = [cache.get(k) for k in keys]
+    todo = [i for i, f in enumerate(found) if f is None]
+    for i, raw in zip(todo, pool.map(render_raw, [htmls[i] for i in todo], [roots] * len(todo))):
+        found[i] = (raw, read_part(raw))
+        cache.put(keys[i], *found[i])
+    return found
 
 
 def _page_numbers(infos, owns) -> dict[str, int]:
