@@ -70,28 +70,6 @@ def _plain(x):
         return None
 
 
-def split(raw: bytes, info: PartInfo, starts: list[int]) -> list[tuple[bytes, PartInfo]]:
-    """Cut a laid-out part into pieces beginning at the page indexes `starts` (ascending)."""
-    bounds = [*starts[1:], info.pages]
-    pieces = []
-    with pikepdf.open(io.BytesIO(raw)) as src:
-        for a, b in zip(starts, bounds):
-            sub = pikepdf.new()
-            with warnings.catch_warnings():  # destinations travel in PartInfo, not in the file
-                warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
-                sub.pages.extend(src.pages[a:b])
-            buf = io.BytesIO()
-            sub.save(buf, deterministic_id=True, min_version="1.7")
-            piece = PartInfo(
-                b - a,
-                {n: (pg - a, prm) for n, (pg, prm) in info.dests.items() if a <= pg < b},
-                [(dep, t, pg - a, prm) for dep, t, pg, prm in info.outline if a <= pg < b],
-                info.landscape[a:b],
-            )
-            pieces.append((buf.getvalue(), piece))
-    return pieces
-
-
 def assemble(parts: list[tuple[bytes, PartInfo]], own: list[set[str]], folios: list[bytes], levels: dict[str, int]) -> bytes:
     """Join `parts` (in order); `own[k]` are the anchors part k really renders (others are stubs).
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from dossier.model import Dossier
 from dossier.packs.manifest import Pack
 from dossier.packs.outline import Node
-from dossier.render.assemble import PartInfo, assemble, read_part, split
+from dossier.render.assemble import PartInfo, assemble, read_part
 from dossier.render.cache import PieceCache
 from dossier.render.cache import key as piece_key
 from dossier.render.html import RenderOptions, render_folio, render_fragment, render_html
@@ -25,6 +25,9 @@ from dossier.render.pdf import finish_pdf, render_raw
 
 MIN_UNITS = 4
 """Below this many level-2 sections a single pass is as fast."""
+PARTS_PER_JOB = 3
+"""More, smaller parts balance the workers and let a rebuild reuse more of the cache, at a
+small fixed cost per part."""
 
 
 def _units(outline: list[Node]) -> list[Node]:
@@ -40,25 +43,20 @@ def _units(outline: list[Node]) -> list[Node]:
     return units
 
 
-def _partition(weights: list[int], parts: int) -> list[tuple[int, int]]:
-    """Contiguous ranges of roughly equal total weight."""
-    target = sum(weights) / parts
-    ranges, start, acc = [], 0, 0
-    for i, w in enumerate(weights):
-        acc += w
-        if acc >= target and len(ranges) < parts - 1 and i + 1 < len(weights):
-            ranges.append((start, i + 1))
-            start, acc = i + 1, 0
-    ranges.append((start, len(weights)))
-    return ranges
-
-
 def _anchors(nodes: list[Node]) -> list[str]:
     return [n.anchor for root in nodes for n in root.walk()]
 
 
 def worth_it(outline: list[Node], jobs: int) -> bool:
     return jobs > 1 and len(_units(outline)) >= MIN_UNITS
+
+
+def _groups(count: int, parts: int) -> list[tuple[int, int]]:
+    """Contiguous groups of nearly equal numbers of sections. The cut depends on the outline only,
+    never on content or cache state, so a cached build and a fresh one lay out the same parts."""
+    parts = max(1, min(count, parts))
+    bounds = [round(k * count / parts) for k in range(parts + 1)]
+    return [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
 
 
 def build_parallel(
@@ -69,10 +67,11 @@ def build_parallel(
     everything = set(_anchors(outline)) | {"toc", "justifications"} | {f"fm-{i + 1}" for i in range(len(pack.front_matter))}
     body_options = dataclasses.replace(options, mode="body", all_nodes=outline)
     fragments = [render_fragment(pack, d, u, body_options) for u in units]
-    # a section's pages depend only on its own HTML (each level-2 section starts a page)
-    keys = [piece_key(render_html(pack, d, [], dataclasses.replace(body_options, fragments=[f]))) for f in fragments]
-    pieces: list[tuple[bytes, PartInfo] | None] = [cache.get(k) for k in keys]
-    owns = [set(_anchors([u])) for u in units]
+    bodies, owns = [], []
+    for a, b in _groups(len(units), PARTS_PER_JOB * jobs):
+        own = set(_anchors(units[a:b]))
+        bodies.append(render_html(pack, d, [], dataclasses.replace(body_options, hidden_anchors=sorted(everything - own), fragments=fragments[a:b])))
+        owns.append(own)
     front_own = everything - set().union(*owns)
     placeholder = {a: 999 for a in everything}
 
@@ -80,22 +79,10 @@ def build_parallel(
         opts = dataclasses.replace(options, mode="front", all_nodes=outline, page_of=page_of, hidden_anchors=sorted(everything - front_own), sizing_only=sizing_only)
         return render_html(pack, d, [], opts)
 
-    missing = [i for i, p in enumerate(pieces) if p is None]
-    groups = [[missing[j] for j in range(a, b)] for a, b in _partition([len(fragments[i]) for i in missing], max(1, min(len(missing), jobs)))] if missing else []
-    parts_html = []
-    for group in groups:
-        own = set().union(*(owns[i] for i in group))
-        parts_html.append(render_html(pack, d, [], dataclasses.replace(body_options, hidden_anchors=sorted(everything - own), fragments=[fragments[i] for i in group])))
     roots = [*extra_roots]
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        sizing = _cached_render(pool, cache, [front(placeholder, sizing_only=True), *parts_html], roots)
-        front_info = sizing[0][1]
-        for group, (raw, info) in zip(groups, sizing[1:]):
-            starts = [info.dests[units[i].anchor][0] for i in group]
-            for i, piece in zip(group, split(raw, info, starts)):
-                pieces[i] = piece
-                cache.put(keys[i], *piece)
-        body = [p for p in pieces if p is not None]
+        sizing, *body = _cached_render(pool, cache, [front(placeholder, sizing_only=True), *bodies], roots)
+        front_info = sizing[1]
         for _ in range(3):  # the contents rarely change length when the numbers go in; check anyway
             infos = [front_info, *(info for _, info in body)]
             page_of = _page_numbers(infos, [front_own, *owns])
