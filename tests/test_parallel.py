@@ -97,6 +97,7 @@ def test_cached_rebuild_after_one_change_is_identical_to_a_fresh_build(tmp_path,
 
     monkeypatch.setattr(cache_module.PieceCache, "get", counting_get)
     cached = api.build(src, "impd", output=tmp_path / "cached.pdf", jobs=2).output
+    hits, misses = calls.count(True), calls.count(False)
     fresh = api.build(src, "impd", output=tmp_path / "fresh.pdf", jobs=2, use_cache=False).output
     assert cached.read_bytes() == fresh.read_bytes()
-    assert calls.count(True) >= 0.6 * len(calls) and calls.count(False) >= 1
+    assert hits >= 2 * misses and misses >= 1  # only the changed part (and what follows from it) is laid out again
