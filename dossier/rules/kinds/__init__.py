@@ -11,62 +11,37 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from dossier.rules.kinds import (
-    atmp_class,
-    auxiliary_dossier,
-    gmo_per_member_state,
-    cro_obligations,
-    dose_units,
-    dose_within_support,
-    glp_statement,
-    in_use_window,
-    initial_serial_number,
-    label_text,
-    lot_references,
-    ltfu_duration,
-    nct_consistency,
-    phase_consistency,
-    pivotal_lot_comparability,
-    pivotal_tabulation,
-    post_release_sterility,
-    protocol_references,
-    release_categories,
-    safety_method_status,
-    schedule_visits,
-    study_type_present,
-    study_types_addressed,
-    viability_limit,
+import importlib
+
+# The registry is explicit: a kind exists when it is listed here.
+_MODULES = (
+    "atmp_class",
+    "auxiliary_dossier",
+    "gmo_per_member_state",
+    "cro_obligations",
+    "dose_units",
+    "dose_within_support",
+    "glp_statement",
+    "in_use_window",
+    "initial_serial_number",
+    "label_text",
+    "lot_references",
+    "ltfu_duration",
+    "nct_consistency",
+    "phase_consistency",
+    "pivotal_lot_comparability",
+    "pivotal_tabulation",
+    "post_release_sterility",
+    "protocol_references",
+    "release_categories",
+    "safety_method_status",
+    "schedule_visits",
+    "study_type_present",
+    "study_types_addressed",
+    "viability_limit",
 )
 
-REGISTRY = {
-    m.KIND: m
-    for m in (
-        atmp_class,
-        auxiliary_dossier,
-        gmo_per_member_state,
-        cro_obligations,
-        dose_units,
-        dose_within_support,
-        glp_statement,
-        in_use_window,
-        initial_serial_number,
-        label_text,
-        lot_references,
-        ltfu_duration,
-        nct_consistency,
-        phase_consistency,
-        pivotal_lot_comparability,
-        pivotal_tabulation,
-        post_release_sterility,
-        protocol_references,
-        release_categories,
-        safety_method_status,
-        schedule_visits,
-        study_type_present,
-        study_types_addressed,
-        viability_limit,
-    )
-}
+REGISTRY = {m.KIND: m for m in (importlib.import_module(f"{__name__}.{name}") for name in _MODULES)}
 
 
 @cache
