@@ -24,15 +24,23 @@ CAR_T = (EXAMPLES / "car-t" / "dossier.yaml").read_text(encoding="utf-8")
 PACKS = [load_pack("ind"), load_pack("impd")]
 
 
-def pipeline(text: str) -> None:
+def pipeline(text: str):
+    """Load, validate and check; return (dossier or None, findings). Must never raise."""
     result = load_text(text, "fuzz.yaml")
     findings = list(result.findings)
+    d = None
     if result.data is not None and not any(f.severity.name == "ERROR" for f in findings):
         d, more = validate(result.data, result.source_map)
         findings += more
         if d is not None:
             for pack in PACKS:
                 findings += check_dossier(pack, d, result.source_map).findings
+    return d, findings
+
+
+def assert_reported(d, findings) -> None:
+    """Every input that is not a valid dossier says why, and every finding is located."""
+    assert d is not None or any(f.severity.name == "ERROR" for f in findings)
     for f in findings:
         assert f.rule and f.message
         assert f.location.file == "fuzz.yaml" and f.location.line >= 0 and f.location.column >= 0
@@ -41,7 +49,8 @@ def pipeline(text: str) -> None:
 @FUZZ
 @given(st.text(max_size=400))
 def test_arbitrary_text(text):
-    pipeline(text)
+    d, findings = pipeline(text)
+    assert_reported(d, findings)
 
 
 KEYS = st.sampled_from(["submission", "sponsor", "product", "quality", "clinical", "nonclinical", "eu", "us", "code", "name", "phases", "lots", "id", "value", "unit", "dose", "route", "origin", "not_applicable", "reason", "waivers", "rule"])
@@ -52,7 +61,8 @@ TREES = st.recursive(SCALARS, lambda kids: st.one_of(st.lists(kids, max_size=4),
 @FUZZ
 @given(st.dictionaries(KEYS, TREES, max_size=6))
 def test_generated_documents(doc):
-    pipeline(yaml.safe_dump(doc, allow_unicode=True))
+    d, findings = pipeline(yaml.safe_dump(doc, allow_unicode=True))
+    assert_reported(d, findings)
 
 
 @FUZZ
@@ -74,4 +84,5 @@ def test_mutated_example(data):
         lines[i] = data.draw(st.sampled_from([" ", "  ", "\t", ""])) + lines[i].lstrip(" ")
     else:
         lines = lines[:i]
-    pipeline("".join(lines))
+    d, findings = pipeline("".join(lines))
+    assert_reported(d, findings)

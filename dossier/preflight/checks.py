@@ -62,7 +62,7 @@ class Emit(Protocol):
     """Makes a finding for the running check (its rule id and severity)."""
 
     def __call__(self, message: str, *, hint: str = "", severity: Severity | None = None) -> Finding:
-        ...
+        """Return a finding with the check's rule id, the given message and hint."""
 
 
 CheckFunc = Callable[[PdfContext, Emit], list[Finding]]
@@ -449,9 +449,9 @@ CHECKS: tuple[Check, ...] = (
 
 CHECKS_BY_ID: dict[str, Check] = {check.id: check for check in CHECKS}
 
-# Exceptions a damaged or oddly built file can raise while a check reads it.
-DAMAGE_ERRORS = (pikepdf.PdfError, pikepdf.ForeignObjectError, TypeError, ValueError,
-                 KeyError, IndexError, AttributeError, RecursionError, NotImplementedError)
+# Exceptions a damaged or oddly built file can raise while a check reads it. Programming errors
+# (TypeError, AttributeError, ...) are deliberately not caught: they are bugs and must surface.
+DAMAGE_ERRORS = (pikepdf.PdfError, pikepdf.ForeignObjectError, ValueError, KeyError, IndexError, RecursionError)
 
 
 def run_checks(ctx: PdfContext, checks: tuple[Check, ...] = CHECKS) -> list[Finding]:
