@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from dossier.model import Dossier
-from dossier.model.product import EUClass, IntendedAction, Origin
+from dossier.model.product import DeviceRole, EUClass, IntendedAction, Origin
 
 DIR_GTMP = "Directive 2001/83/EC Annex I Part IV §2.1"
 DIR_SCTMP = "Directive 2001/83/EC Annex I Part IV §2.2"
@@ -54,8 +54,13 @@ def _facts(d: Dossier) -> dict[str, object]:
         "manipulated": b.substantially_manipulated if b else False,
         "homologous": b.homologous_use if b else False,
         "action": b.intended_action if b else None,
-        "device": b.integral_device if b else False,
+        # likewise: product.devices decides, classification_basis.integral_device is checked against it
+        "device": has_integral_device(d),
     }
+
+
+def has_integral_device(d: Dossier) -> bool:
+    return any(dev.role is DeviceRole.integral for dev in d.product.devices)
 
 
 def classify(d: Dossier) -> Classification:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dossier.model import Dossier
 from dossier.model.administrative import Phase
 from dossier.model.clinical import Control
-from dossier.model.product import INTEGRATING, Modality, Origin, VectorType
+from dossier.model.product import INTEGRATING, SURGICAL_ROUTES, DeviceRole, Modality, Origin, Storage, VectorType
 
 Condition = Callable[[Dossier], bool]
 
@@ -121,6 +121,31 @@ def human_or_animal_materials(d: Dossier) -> bool:
     return bool(origins & {MaterialOrigin.human, MaterialOrigin.animal})
 
 
+def live_animal_cell_contact(d: Dossier) -> bool:
+    """live non-human animal cells (e.g. feeder cells) contact the product in manufacture"""
+    return any(m.live_animal_cells for ds in d.quality.drug_substances for m in ds.materials)
+
+
+def integral_device(d: Dossier) -> bool:
+    """a medical device is an integral part of the product (combined ATMP)"""
+    return any(dev.role is DeviceRole.integral for dev in d.product.devices)
+
+
+def surgical_administration(d: Dossier) -> bool:
+    """the product is implanted or placed surgically"""
+    return d.product.route in SURGICAL_ROUTES
+
+
+def fresh_product(d: Dossier) -> bool:
+    """the product is administered fresh (not frozen or cryopreserved)"""
+    return d.product.storage is Storage.fresh
+
+
+def stem_cell_transplant(d: Dossier) -> bool:
+    """the product is gene-modified haematopoietic stem cells given after conditioning"""
+    return d.product.modality is Modality.gene_modified_hsc
+
+
 def _scenario(d: Dossier):
     from dossier.model.administrative import SimplifiedScenario as S
 
@@ -171,6 +196,11 @@ CONDITIONS: dict[str, Condition] = {
         phase_1,
         first_in_human,
         human_or_animal_materials,
+        live_animal_cell_contact,
+        integral_device,
+        surgical_administration,
+        fresh_product,
+        stem_cell_transplant,
         impd_needs_s,
         impd_needs_p,
         impd_needs_se,

@@ -59,6 +59,12 @@ TAB = {"columns": ["a"], "rows": [["1"]]}
 LOT_NC = {"id": "T1", "material": "drug_product", "process_version": "0.9", "uses": ["nonclinical"]}
 LOT_CL = {"id": "C1", "material": "drug_product", "process_version": "1.0", "uses": ["clinical"]}
 STER_LATE = {**TEST, "result_before_release": False}
+DS = {"id": "v", "name": "n", "definition": "d"}
+SOURCE = {"tissue": "lipoaspirate", "procurement": "p"}
+DEVICE = {"name": "membrane", "role": "integral part of the product", "description": "d", "material": "collagen", "conformity": "CE"}
+FBS = {"name": "FBS", "role": "raw material", "origin": "animal", "safety": "CEP"}
+BANK = {"name": "MCB", "type": "master cell bank", "cell_line": "ASC", "tests": ["sterility"], "passage_limit": "p2"}
+STER_INTERIM = {**TEST, "test": "Gram stain"}
 ALL_TYPES = [t.value for t in __import__("dossier.model.nonclinical", fromlist=["StudyType"]).StudyType]
 
 CASES = [
@@ -117,8 +123,24 @@ CASES = [
     ("pivotal-lot-comparability", dossier(quality__lots=[LOT_NC, LOT_CL], nonclinical__studies=[{**PIVOTAL, "test_article_lots": ["T1"]}]), {}, 1),
     ("in-use-covers-administration", dossier(quality__drug_product={**DP, "stability": {"in_use_period": {"value": 60, "unit": "minutes"}}}, clinical__protocols=[protocol(treatment={"schedule": "s", "dose_levels": [{"level": "1", "dose": DOSE}], "administration_window": {"value": 45, "unit": "minutes"}})]), {}, 0),
     ("in-use-covers-administration", dossier(quality__drug_product={**DP, "stability": {"in_use_period": {"value": 30, "unit": "minutes"}}}, clinical__protocols=[protocol(treatment={"schedule": "s", "dose_levels": [{"level": "1", "dose": DOSE}], "administration_window": {"value": 1, "unit": "hours"}})]), {}, 1),
-    ("post-release-sterility-plan", dossier(quality__drug_product={**DP, "specification": [STER_LATE]}, clinical__protocols=[protocol(positive_culture_plan="Notify site, treat, report.")]), {}, 0),
-    ("post-release-sterility-plan", dossier(quality__drug_product={**DP, "specification": [STER_LATE]}, clinical__protocols=[protocol()]), {}, 1),
+    ("post-release-sterility-plan", dossier(quality__drug_product={**DP, "specification": [STER_LATE, STER_INTERIM]}, clinical__protocols=[protocol(positive_culture_plan="Notify site, treat, report.")]), {}, 0),
+    ("post-release-sterility-plan", dossier(quality__drug_product={**DP, "specification": [STER_LATE, STER_INTERIM]}, clinical__protocols=[protocol()]), {}, 1),
+    ("post-release-sterility-plan", dossier(quality__drug_product={**DP, "specification": [STER_LATE]}, clinical__protocols=[protocol(positive_culture_plan="Notify site, treat, report.")]), {}, 1),
+    ("dose-units-consistent", dossier(quality__drug_product={**DP, "dosed_as": {"entity": "spheroids", "basis": "per cm² of defect"}}, clinical__protocols=[protocol()]), {}, 1),
+    ("dose-units-consistent", dossier(quality__drug_product={**DP, "dosed_as": {"entity": DOSE["entity"], "basis": DOSE["basis"]}}, clinical__protocols=[protocol()]), {}, 0),
+    ("present-in-any", dossier(quality__drug_substances=[DS, {**DS, "id": "c", "cell_source": SOURCE}]), {"path": "quality.drug_substances[].cell_source", "what": "w"}, 0),
+    ("present-in-any", dossier(quality__drug_substances=[DS, {**DS, "id": "c"}]), {"path": "quality.drug_substances[].cell_source", "what": "w"}, 1),
+    ("present-in-any", dossier(), {"path": "quality.drug_substances[].cell_source", "what": "w"}, 1),
+    ("integral-device-information", dossier(product__devices=[DEVICE]), {"fields": ["material", "conformity"]}, 0),
+    ("integral-device-information", dossier(product__devices=[{**DEVICE, "conformity": None}, {**DEVICE, "role": "used to administer the product", "material": None}]), {"fields": ["material", "conformity"]}, 1),
+    ("material-safety", dossier(quality__drug_substances=[{**DS, "materials": [FBS, {**FBS, "origin": "synthetic", "safety": None}]}]), {}, 0),
+    ("material-safety", dossier(quality__drug_substances=[{**DS, "materials": [{**FBS, "safety": None}, {**FBS, "origin": "recombinant", "live_animal_cells": "true", "safety": None}]}]), {}, 2),
+    ("flag-matches-condition", dossier(product__devices=[DEVICE], us__combination_product="true"), {"path": "us.combination_product", "condition": "integral_device", "what": "w"}, 0),
+    ("flag-matches-condition", dossier(us__combination_product="true"), {"path": "us.combination_product", "condition": "integral_device", "what": "w"}, 1),
+    ("flag-matches-condition", dossier(product__devices=[DEVICE]), {"path": "us.combination_product", "condition": "integral_device", "what": "w"}, 1),
+    ("cell-bank-testing", dossier(quality__drug_substances=[{**DS, "cell_banks": [BANK]}]), {"passage_limit": True}, 0),
+    ("cell-bank-testing", dossier(quality__drug_substances=[{**DS, "cell_banks": [{**BANK, "tests": []}, {**BANK, "passage_limit": None}]}]), {"passage_limit": True}, 2),
+    ("cell-bank-testing", dossier(quality__drug_substances=[{**DS, "cell_banks": [{**BANK, "passage_limit": None}]}]), {"passage_limit": False}, 0),
     ("safety-method-status", dossier(quality__drug_product={**DP, "specification": [{**TEST, "method_status": "compendial"}]}), {}, 0),
     ("safety-method-status", dossier(quality__drug_product={**DP, "specification": [{**TEST, "method_status": "in development"}, {**TEST, "category": "mycoplasma"}]}), {}, 2),
     ("viability-limit", dossier(quality__drug_product={**DP, "specification": [{**TEST, "category": "viability", "acceptance": "≥ 70 % viable"}]}), {"min_percent": 70}, 0),

@@ -197,6 +197,7 @@ class DoseBasis(str, enum.Enum):
     flat = "flat"
     per_cm2_defect = "per cm² of defect"
     per_cm2_matrix = "per cm² of matrix"
+    per_cm2_graft = "per cm² of graft"
     per_eye = "per eye"
     per_m2 = "per m² body surface area"
     per_animal = "per animal"
@@ -213,6 +214,7 @@ _BASIS_SUFFIX = {
     DoseBasis.flat: "",
     DoseBasis.per_cm2_defect: "/cm² defect",
     DoseBasis.per_cm2_matrix: "/cm² matrix",
+    DoseBasis.per_cm2_graft: "/cm² graft",
     DoseBasis.per_eye: "/eye",
     DoseBasis.per_m2: "/m²",
     DoseBasis.per_animal: "/animal",

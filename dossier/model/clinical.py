@@ -85,6 +85,10 @@ class Treatment(Strict):
     administration_window: Duration | None = None
     """Longest time from thaw or preparation to the end of administration allowed by the protocol."""
     lymphodepletion: list[Agent] = Field(default_factory=list)
+    conditioning: list[Agent] = Field(default_factory=list)
+    """Myeloablative or reduced-intensity conditioning before haematopoietic stem-cell infusion."""
+    conditioning_rationale: Narrative | None = None
+    """Why this conditioning regimen and intensity, and how exposure is monitored (e.g. busulfan AUC targeting)."""
     bridging_therapy: Narrative | None = None
     premedication: Narrative | None = None
 
@@ -108,6 +112,31 @@ class ImmuneEffectorToxicity(Strict):
     hospitalisation: Text | None = None
     proximity: Text | None = None
     tocilizumab_available: Text | None = None
+
+
+class Procurement(Strict):
+    """The procedure that collects the starting material from the subject (two-step autologous treatment)."""
+
+    procedure: Markdown
+    """Biopsy or apheresis procedure, setting and who performs it."""
+    interval: Text
+    """Time from procurement to administration, e.g. '6-8 weeks'."""
+    eligibility: Narrative | None = None
+    """Eligibility checks before procurement and again before administration."""
+    consent: Narrative | None = None
+    """How consent covers the procurement procedure as well as treatment."""
+
+
+class SurgicalAdministration(Strict):
+    """Surgical implantation or placement of the product (tissue-engineered and combined products)."""
+
+    procedure: Markdown
+    """The surgical procedure, standardised step by step (approach, defect preparation, fixation)."""
+    surgeon_training: Markdown
+    """Training and qualification of surgeons before they treat subjects."""
+    rehabilitation: Narrative | None = None
+    """Post-operative rehabilitation protocol."""
+    anaesthesia: Text | None = None
 
 
 class Assessment(Strict):
@@ -154,6 +183,11 @@ class Protocol(Strict):
     """Clinical procedures and laboratory tests to monitor effects and minimise risk."""
     adverse_event_management: Narrative | None = None
     immune_effector_toxicity: ImmuneEffectorToxicity | None = None
+    procurement: Procurement | None = None
+    """Collection of the starting material (biopsy, apheresis) in a two-step autologous treatment."""
+    surgical_administration: SurgicalAdministration | None = None
+    gvhd_monitoring: Narrative | None = None
+    """Graft-versus-host disease prevention, grading and monitoring (allogeneic cells)."""
     manufacturing_failure: Narrative | None = None
     positive_culture_plan: Narrative | None = None
     """What happens when a sterility result that arrives after administration is positive."""

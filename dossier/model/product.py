@@ -119,7 +119,14 @@ class Route(str, enum.Enum):
     intra_articular = "intra-articular"
     intralesional = "intralesional"
     intramuscular = "intramuscular"
+    intradermal = "intradermal"
+    subcutaneous = "subcutaneous"
     surgical_implantation = "surgical implantation"
+    ocular_surface_implantation = "ocular surface implantation"
+    """Graft placed on the ocular surface (e.g. limbal stem-cell sheet after pannus removal)."""
+
+
+SURGICAL_ROUTES = {Route.surgical_implantation, Route.ocular_surface_implantation}
 
 
 class Storage(str, enum.Enum):
@@ -127,6 +134,35 @@ class Storage(str, enum.Enum):
     fresh = "fresh"
     frozen = "frozen"
     refrigerated = "refrigerated"
+
+
+class DeviceRole(str, enum.Enum):
+    integral = "integral part of the product"
+    administration = "used to administer the product"
+
+
+class Device(Strict):
+    """A medical device that is part of the product (combined ATMP) or used to administer it.
+
+    An integral device with viable cells makes the product a combined ATMP
+    (Regulation (EC) No 1394/2007 Art 2(1)(d)); a device only used for administration
+    (an applicator, a catheter) does not.
+    """
+
+    name: Text
+    role: DeviceRole
+    description: Markdown
+    """What the device is and how it is combined with the cells or used with the product."""
+    manufacturer: Text | None = None
+    material: Text | None = None
+    """Materials in contact with cells or patient, e.g. 'porcine type I/III collagen'."""
+    sterilisation: Text | None = None
+    """Sterilisation method and sterility assurance level, e.g. 'gamma irradiation, SAL 10⁻⁶'."""
+    biocompatibility: Narrative | None = None
+    """Biocompatibility evaluation (ISO 10993 series endpoints assessed)."""
+    conformity: Narrative | None = None
+    """Conformity evidence: CE certificate or notified-body opinion (EU), 510(k)/PMA or master file (US)."""
+    regulatory_status: Text | None = None
 
 
 class WithdrawnCountry(Strict):
@@ -155,6 +191,8 @@ class Product(Strict):
     dosage_form: Text | None = None
     """e.g. 'suspension for intravenous infusion'."""
     storage: Storage | None = None
+    devices: list[Device] = Field(default_factory=list)
+    """Medical devices that are an integral part of the product or are used to administer it."""
     eu_class: EUClass | None = None
     """Declared EU ATMP class."""
     classification_basis: ClassificationBasis | None = None

@@ -6,7 +6,7 @@ import enum
 
 from pydantic import Field
 
-from dossier.model.base import Bool, Address, Duration, Id, Markdown, Narrative, Organisation, Strict, Table, TemperatureRange, Text
+from dossier.model.base import Bool, Address, DoseBasis, DoseEntity, Duration, Id, Markdown, Narrative, Organisation, Strict, Table, TemperatureRange, Text
 
 
 class Manufacturer(Strict):
@@ -75,6 +75,60 @@ class Material(Strict):
     """Process step in which it is used."""
     safety: Text | None = None
     """Adventitious agent / TSE controls (testing, CoA, certificate of suitability)."""
+    live_animal_cells: Bool = False
+    """Viable non-human animal cells in contact with the product (e.g. irradiated murine 3T3 feeder cells)."""
+
+
+class DonorTest(Strict):
+    """One infectious-disease or other donor test."""
+
+    marker: Text
+    """What is tested, e.g. 'anti-HIV-1/2', 'HBsAg', 'HCV NAT', 'Treponema pallidum'."""
+    method: Text | None = None
+    """Assay, e.g. 'licensed donor-screening NAT'."""
+    timing: Text | None = None
+    """When the sample is taken, e.g. 'within 7 days of donation'."""
+
+
+class DonorEligibility(Strict):
+    """Screening, testing and eligibility determination of an allogeneic donor.
+
+    US: 21 CFR Part 1271 Subpart C (applies to HCT/Ps regulated as biologics through
+    1271.1(b)(2)); EU: Directive 2004/23/EC and Directive 2006/17/EC (Regulation (EC)
+    No 1394/2007 Art 3).
+    """
+
+    donor: Text
+    """Who the donor is, e.g. 'one healthy adult donor, 18-45 years, undergoing elective liposuction'."""
+    screening: Markdown
+    """Medical and social history, physical assessment, risk-factor exclusion."""
+    tests: list[DonorTest] = Field(min_length=1)
+    testing_laboratory: Text | None = None
+    """e.g. 'CLIA-certified, FDA-registered donor testing laboratory'."""
+    determination: Markdown
+    """Who determines eligibility, on which records, and how the material is quarantined until then."""
+    consent: Text | None = None
+    """Donor consent and anonymisation."""
+    hla_typing: Text | None = None
+
+
+class CellSource(Strict):
+    """Where the cells or tissue come from and how they are procured (3.2.S.2.3 starting material)."""
+
+    tissue: Text
+    """Starting tissue, e.g. 'leukapheresis', 'lipoaspirate', 'articular cartilage biopsy'."""
+    procurement: Markdown
+    """Procurement procedure, where and by whom, and transport to the manufacturer."""
+    transport: Text | None = None
+    """Container, medium, temperature and maximum time to the manufacturer."""
+    acceptance: list[Text] = Field(default_factory=list)
+    """Acceptance criteria at receipt (volume, cell count, time since collection, ...)."""
+    donor_eligibility: DonorEligibility | None = None
+    """Allogeneic donors only."""
+    infectious_marker_testing: list[DonorTest] = Field(default_factory=list)
+    """Infectious-disease markers tested on the patient's own starting material (autologous)."""
+    reactive_material_handling: Narrative | None = None
+    """What happens to starting material that is reactive or untested for an infectious marker."""
 
 
 class CellBankType(str, enum.Enum):
@@ -90,6 +144,10 @@ class CellBank(Strict):
     cell_line: Text
     tests: list[Text] = Field(default_factory=list)
     """Qualification tests performed (ICH Q5A/Q5D)."""
+    passage_limit: Text | None = None
+    """Limit of in vitro cell age, e.g. 'passage 2; product at ≤ passage 5 (≤ 20 population doublings)'."""
+    vials: Text | None = None
+    """Number of vials and cells per vial, e.g. '120 vials × 5 × 10⁶ cells'."""
 
 
 class Plasmid(Strict):
@@ -156,10 +214,25 @@ class Impurity(Strict):
     """How it is controlled or cleared."""
 
 
+class EditingCharacterisation(Strict):
+    """Characterisation of a genome edit (FDA genome-editing guidance, 2024)."""
+
+    on_target: Markdown
+    """On-target editing frequency and outcome (indel spectrum, knock-out/knock-in efficiency)."""
+    off_target: Markdown
+    """How off-target sites were nominated (in silico, empirical) and what was found."""
+    genomic_integrity: Narrative | None = None
+    """Translocations, large deletions, chromosomal rearrangements."""
+    residual_nuclease: Narrative | None = None
+    """Residual nuclease protein, mRNA or guide RNA in the product."""
+
+
 class Characterisation(Strict):
     structure: Markdown
     """Elucidation of structure and other characteristics (3.2.S.3.1)."""
     impurities: list[Impurity] = Field(default_factory=list)
+    editing: EditingCharacterisation | None = None
+    """Genome-edited products only."""
 
 
 class StudyKind(str, enum.Enum):
@@ -215,6 +288,8 @@ class DrugSubstance(Strict):
     materials: list[Material] = Field(default_factory=list)
     cell_banks: list[CellBank] = Field(default_factory=list)
     plasmids: list[Plasmid] = Field(default_factory=list)
+    cell_source: CellSource | None = None
+    """Cell or tissue starting material: procurement and, for allogeneic cells, the donor."""
     process_validation: Narrative | None = None
     process_development: Narrative | None = None
     characterisation: Characterisation | None = None
@@ -229,6 +304,13 @@ class DrugSubstance(Strict):
     def lot_key(self) -> str:
         """What `Lot.material` says for lots of this drug substance."""
         return self.id
+
+
+class DoseUnit(Strict):
+    """What a dose counts and how it scales, e.g. viable cells per kg."""
+
+    entity: DoseEntity
+    basis: DoseBasis
 
 
 class Component(Strict):
@@ -255,6 +337,8 @@ class DrugProduct(Strict):
     description: Markdown
     strength: Text | None = None
     """How strength / dose is expressed and calculated."""
+    dosed_as: DoseUnit | None = None
+    """The entity and basis every dose of this product is expressed in (checked against protocols and nonclinical)."""
     composition: list[Component] = Field(default_factory=list)
     process_components: list[Text] = Field(default_factory=list)
     """Components used in manufacture but not present in the final product."""

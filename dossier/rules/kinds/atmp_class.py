@@ -4,7 +4,8 @@ from the facts (`dossier.classify`).
 Params: ``mode``: ``definition`` (the declared class does not meet its definition at all),
 ``precedence`` (it meets its definition, but another class prevails under the precedence rules)
 or ``facts`` (the declared classification basis contradicts the product description, e.g.
-recombinant nucleic acid declared without a genetic modification).
+recombinant nucleic acid declared without a genetic modification, or an integral device declared
+without one in `product.devices`).
 
 Passes: a genetically modified CAR-T product declared GTMP.
 Fails: the same product declared TEP (definition) or sCTMP (precedence).
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dossier.classify import classify
+from dossier.classify import classify, has_integral_device
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -60,3 +61,8 @@ def _facts(d: Dossier) -> Iterator[Violation]:
         said = "declares" if b.recombinant_nucleic_acid else "denies"
         has = "has a genetic_modification" if gm else "has no genetic_modification"
         yield Violation(("product", "classification_basis", "recombinant_nucleic_acid"), f"classification basis {said} a recombinant nucleic acid but the product {has}")
+    device = has_integral_device(d)
+    if b.integral_device != device:
+        said = "declares" if b.integral_device else "denies"
+        has = "lists an integral device" if device else "lists no device with role 'integral part of the product'"
+        yield Violation(("product", "classification_basis", "integral_device"), f"classification basis {said} an integral medical device but product.devices {has}", "describe the device in product.devices (role: integral part of the product) or correct integral_device")

@@ -1,5 +1,6 @@
-"""dose-units-consistent: every clinical dose and the nonclinical dose justification count
-the same entity on the same basis (e.g. all "CAR-positive viable T cells per kg").
+"""dose-units-consistent: every clinical dose, the nonclinical dose justification and the unit
+the drug product is dosed in (`quality.drug_product.dosed_as`) count the same entity on the
+same basis (e.g. all "CAR-positive viable T cells per kg", all "spheroids per cm² of defect").
 
 Params: none.
 
@@ -29,6 +30,9 @@ KIND = "dose-units-consistent"
 
 def check(d: Dossier, params: dict) -> Iterator[Violation]:
     doses = []
+    dp = d.quality.drug_product
+    if dp and dp.dosed_as:
+        doses.append((("quality", "drug_product", "dosed_as"), dp.dosed_as))
     for i, p in enumerate(d.clinical.protocols):
         for j, level in enumerate(p.treatment.dose_levels):
             doses.append((("clinical", "protocols", i, "treatment", "dose_levels", j, "dose"), level.dose))
@@ -40,9 +44,13 @@ def check(d: Dossier, params: dict) -> Iterator[Violation]:
         return
     ref_path, ref = doses[0]
     for path, dose in doses[1:]:
-        if not dose.comparable(ref):
+        if (dose.entity, dose.basis) != (ref.entity, ref.basis):
             yield Violation(
                 path,
-                f"dose in {dose.unit()} cannot be compared with {ref.unit()} used elsewhere",
-                "express every clinical dose and the supported dose with the same entity and basis",
+                f"dose in {_unit(dose)} cannot be compared with {_unit(ref)} used at {'.'.join(map(str, ref_path))}",
+                "express the product's dose unit, every clinical dose and the supported dose with the same entity and basis",
             )
+
+
+def _unit(x) -> str:
+    return f"{x.entity.value} {x.basis.value}"

@@ -1,5 +1,7 @@
 """post-release-sterility-plan: when a drug product sterility result becomes available only
-after release, every protocol says what happens if it is positive.
+after release (a fresh product with a short shelf life), an interim sterility test whose
+result is known before release is specified (e.g. Gram stain, in-process culture), and every
+protocol says what happens if the final result is positive.
 
 Params: none.
 
@@ -33,6 +35,8 @@ def check(d: Dossier, params: dict) -> Iterator[Violation]:
     late = dp and any(t.category is TestCategory.sterility and not t.result_before_release for t in dp.specification)
     if not late:
         return
+    if not any(t.category is TestCategory.sterility and t.result_before_release for t in dp.specification):
+        yield Violation(("quality", "drug_product", "specification"), "the sterility result arrives after release but no interim sterility test with a result before release is specified", "add an interim test (category sterility, result_before_release true), e.g. Gram stain or in-process culture")
     for i, p in enumerate(d.clinical.protocols):
         if not p.positive_culture_plan:
             yield Violation(("clinical", "protocols", i), f"protocol {p.id}: sterility results arrive after release but no plan for a positive result is given", "add positive_culture_plan")
