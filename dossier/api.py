@@ -12,6 +12,7 @@ import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dossier import __version__
 from dossier.errors import InputFileError, OutputError, PreflightFailure, UsageError
@@ -20,6 +21,9 @@ from dossier.io.yamlsource import SourceMap, load_file
 from dossier.model import Dossier
 from dossier.packs import available, load_pack
 from dossier.validate import validate
+
+if TYPE_CHECKING:
+    from dossier.progress import ProgressCallback
 
 
 @dataclass
@@ -212,11 +216,15 @@ def build(
     draft: bool = False,
     jobs: int | None = None,
     use_cache: bool = True,
+    on_progress: ProgressCallback | None = None,
 ) -> BuildResult:
     """Check, then render. PDFs of whole documents are laid out in `jobs` parallel processes
     (default: the number of cores) and assembled; `jobs=1` lays out in a single pass. Both give
-    the same pages, bookmarks and text (tests/test_parallel.py)."""
+    the same pages, bookmarks and text (tests/test_parallel.py). `on_progress(done, total, label)`
+    is told the units of the rendering as they finish (dossier/progress.py); it is not called
+    when the check stops the build."""
     from dossier.packs.outline import select
+    from dossier.progress import Steps
     from dossier.render.html import RenderOptions, render_html
 
     if target not in available():
@@ -248,25 +256,29 @@ def build(
         justifications=[f for f in result.check.findings if f.waiver or f.not_applicable],
     )
     if fmt == "html":
+        steps = Steps(on_progress)
+        steps.plan(["HTML"])
         html = render_html(pack, loaded.dossier, nodes, options)
         atomic_write(out, html.encode("utf-8"))
+        steps.advance()
         result.output = out
         result.manifest = write_manifest(result, target, fmt, section, draft)
         return result
     from dossier.preflight import preflight as run_preflight
     from dossier.render import parallel
-    from dossier.render.pdf import html_to_pdf
 
+    steps = Steps(on_progress, after=["preflight"])
     jobs = parallel.default_jobs() if jobs is None else jobs
     if parallel.worth_it(nodes, jobs):
         from dossier.render.cache import PieceCache
 
-        pdf = parallel.build_parallel(pack, loaded.dossier, nodes, options, [loaded.path.parent], jobs, PieceCache(enabled=use_cache))
+        pdf = parallel.build_parallel(pack, loaded.dossier, nodes, options, [loaded.path.parent], jobs, PieceCache(enabled=use_cache), steps)
     else:
-        pdf = html_to_pdf(render_html(pack, loaded.dossier, nodes, options), extra_roots=[loaded.path.parent])
+        pdf = parallel.build_single(pack, loaded.dossier, nodes, options, [loaded.path.parent], steps)
 
     def verify(tmp: Path) -> None:
         result.preflight = run_preflight(tmp, page_size=pack.page.preflight_size)
+        steps.advance()
         if has_errors(result.preflight):
             first = next(f for f in result.preflight if f.severity is Severity.ERROR)
             raise PreflightFailure(f"the generated PDF fails preflight ({first.rule}: {first.message}); this is a bug in dossier")

@@ -11,6 +11,7 @@ import enum
 import json
 import os
 import sys
+import threading
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -126,13 +127,29 @@ def build(
     draft: Annotated[bool, typer.Option("--draft", help="Build despite missing content: placeholders name what is missing; pages are marked DRAFT.")] = False,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Parallel layout processes for PDFs (default: number of cores; 1 = single pass).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Lay out every section again instead of reusing unchanged ones from the cache.")] = False,
+    progress: Annotated[
+        Optional[bool],
+        typer.Option(
+            "--progress/--no-progress",
+            help="Progress bar on standard error: --progress always (from the start), --no-progress never. "
+            "Default: on a terminal, unless CI is set or TERM=dumb, once the build has run for a second.",
+        ),
+    ] = None,
 ) -> None:
     """Render the IND or IMPD (or one section) to PDF or HTML; refuses while check finds errors unless --draft."""
     from dossier import api, report
     from dossier.findings import has_errors
     from dossier.report import text
 
-    result = api.build(path, target.value, output=output, fmt=fmt.value, section=section, draft=draft, jobs=jobs, use_cache=not no_cache)
+    def run(on_progress=None):
+        return api.build(path, target.value, output=output, fmt=fmt.value, section=section, draft=draft, jobs=jobs, use_cache=not no_cache, on_progress=on_progress)
+
+    if _progress_wanted(progress, sys.stderr, os.environ):
+        forced = progress is True
+        with _BuildProgress(delay=0 if forced else PROGRESS_DELAY, transient=not forced) as bar:
+            result = run(bar)
+    else:
+        result = run()
     sys.stdout.write("".join(text.line(f) + "\n" for f in result.check.findings))
     if result.output is None:
         if has_errors(result.check.findings):
@@ -230,6 +247,125 @@ def map_facts(
         return
     api.atomic_write(api._check_output(output, []), text.encode("utf-8"))
     typer.echo(f"wrote {output}", err=True)
+
+
+PROGRESS_DELAY = 1.0
+"""Seconds a build runs before its progress bar appears (without --progress)."""
+
+
+def _progress_wanted(flag: bool | None, stream, env) -> bool:
+    """--progress / --no-progress decide; by default a bar only on a terminal, outside CI
+    (CI set to anything but "", 0, false, no) and not with TERM=dumb."""
+    if flag is not None:
+        return flag
+    if env.get("CI", "").strip().lower() not in ("", "0", "false", "no") or env.get("TERM") == "dumb":
+        return False
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+class _GuardedStream:
+    """Standard error as rich writes to it: each write holds `lock`, which is also held across
+    fork() (see _BuildProgress), so a worker process never inherits the stream mid-write."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+        self.lock = threading.RLock()
+
+    def write(self, text: str) -> int:
+        with self.lock:
+            return self._stream.write(text)
+
+    def flush(self) -> None:
+        with self.lock:
+            self._stream.flush()
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+class _BuildProgress:
+    """A rich progress bar on standard error, fed by `api.build(on_progress=...)`: the units of
+    the build done / total (dossier/progress.py) and what runs now.
+
+    It appears after `delay` seconds (a timer thread) unless the build is over by then, and rich
+    redraws it from a thread of its own. The parallel build forks its workers meanwhile, so a
+    fork hook holds the stream's lock across every fork while a bar is active. Standard output
+    is left alone (no redirection): the bar never goes there.
+    """
+
+    _active: _BuildProgress | None = None
+    _hooked = False
+
+    def __init__(self, delay: float, transient: bool) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self._stream = _GuardedStream(sys.stderr)
+        self._progress = Progress(
+            TextColumn("dossier build: {task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=Console(file=self._stream, force_terminal=True),
+            transient=transient,
+            redirect_stdout=False,
+            redirect_stderr=False,
+        )
+        self._task = self._progress.add_task("checking", total=None)
+        self._lock = threading.Lock()
+        self._shown = self._closed = self._finished = False
+        self._timer = threading.Timer(delay, self._show) if delay > 0 else None
+
+    def __call__(self, done: int, total: int, label: str) -> None:
+        self._finished = done == total
+        self._progress.update(self._task, completed=done, total=total, description=label)
+
+    def _show(self) -> None:
+        with self._lock:
+            if not self._closed:
+                self._shown = True
+                self._progress.start()
+
+    def __enter__(self) -> _BuildProgress:
+        if not _BuildProgress._hooked:
+            os.register_at_fork(before=_BuildProgress._before_fork, after_in_parent=_BuildProgress._after_fork, after_in_child=_BuildProgress._in_child)
+            _BuildProgress._hooked = True
+        _BuildProgress._active = self
+        if self._timer is None:
+            self._show()
+        else:
+            self._timer.daemon = True
+            self._timer.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        with self._lock:
+            self._closed = True
+            if self._shown:
+                if not self._finished:
+                    self._progress.update(self._task, description="stopped")
+                self._progress.stop()
+        _BuildProgress._active = None
+
+    @staticmethod
+    def _before_fork() -> None:
+        if _BuildProgress._active is not None:
+            _BuildProgress._active._stream.lock.acquire()
+
+    @staticmethod
+    def _after_fork() -> None:
+        if _BuildProgress._active is not None:
+            _BuildProgress._active._stream.lock.release()
+
+    @staticmethod
+    def _in_child() -> None:
+        _BuildProgress._after_fork()
+        _BuildProgress._active = None  # the child has no display thread; it never writes the bar
 
 
 def main() -> None:

@@ -157,15 +157,17 @@ def test_build_treats_its_own_preflight_failure_as_a_bug(capsys, tmp_path, monke
     assert list(tmp_path.iterdir()) == []
 
 
-def test_check_never_imports_the_rendering_stack():
+@pytest.mark.parametrize("args", [["check", str(DATA / "minimal.yaml"), "--format", "json"], ["--help"], ["build", "--help"]], ids=["check", "help", "build-help"])
+def test_check_never_imports_the_rendering_stack(args):
+    """Nor the progress bar (rich): check and --help stay fast."""
     code = (
         "import sys, io, contextlib\n"
         "from dossier.cli import main\n"
-        f"sys.argv=['dossier','check',{str(DATA / 'minimal.yaml')!r},'--format','json']\n"
+        f"sys.argv=['dossier',*{args!r}]\n"
         "try:\n"
         "    with contextlib.redirect_stdout(io.StringIO()): main()\n"
         "except SystemExit: pass\n"
-        "print(sorted(m for m in ('weasyprint','jinja2','pikepdf','markdown_it') if m in sys.modules))\n"
+        "print(sorted(m for m in ('weasyprint','jinja2','pikepdf','markdown_it','rich') if m in sys.modules))\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "[]"

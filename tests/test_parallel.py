@@ -3,12 +3,17 @@ document as a single pass (pages, bookmarks with their pages, words on every pag
 
 from __future__ import annotations
 
+import threading
+from collections import defaultdict
+
 import pikepdf
 import pypdf
 import pytest
 
 from dossier import api
+from dossier.cli import _BuildProgress
 from dossier.preflight import preflight
+from dossier.render import parallel as parallel_build
 from tests.conftest import EXAMPLES
 
 
@@ -42,9 +47,22 @@ def pair(request, tmp_path_factory):
     name, target = request.param
     out = tmp_path_factory.mktemp("par")
     src = EXAMPLES / name / "dossier.yaml"
-    single = api.build(src, target, output=out / "single.pdf", jobs=1).output
-    parallel = api.build(src, target, output=out / "parallel.pdf", jobs=2, use_cache=False).output
+    single = api.build(src, target, output=out / "single.pdf", jobs=1, on_progress=lambda *call: PROGRESS[(target, 1)].append(call)).output
+    # the parallel build runs with the command line's progress bar drawing from its own thread
+    # meanwhile, as `dossier build` on a terminal does while the workers are forked
+    with _BuildProgress(delay=0, transient=False) as bar:
+
+        def record(*call):
+            PROGRESS[(target, 2)].append(call)
+            bar(*call)
+
+        parallel = api.build(src, target, output=out / "parallel.pdf", jobs=2, use_cache=False, on_progress=record).output
+    BARS[target] = bar
     return single, parallel, target
+
+
+PROGRESS: dict[tuple[str, int], list[tuple[int, int, str]]] = defaultdict(list)
+BARS: dict[str, _BuildProgress] = {}
 
 
 def test_same_pages_and_bookmarks(pair):
@@ -64,6 +82,39 @@ def test_same_links_and_parallel_output_passes_preflight(pair):
     assert links(single) == links(parallel)
     size = "letter" if target == "ind" else "a4"
     assert [f for f in preflight(parallel, page_size=size) if f.severity.name != "INFO"] == []
+
+
+def test_progress_counts_every_unit_up_to_the_total(pair):
+    """Single pass: stages; parallel: the parts as they finish, then the closing stages. The
+    total is known from the first call and `done` rises by one per call up to it."""
+    _, _, target = pair
+    name = "car-t" if target == "ind" else "aav"
+    loaded = api.load(EXAMPLES / name / "dossier.yaml")
+    outline = api.check_pack(loaded, target)[1].outline
+    parts = 1 + len(parallel_build._groups(len(parallel_build._units(outline)), parallel_build.PARTS_PER_JOB * 2))
+    expected = {
+        1: ["HTML", "layout", "finishing", "preflight", "done"],
+        2: ["HTML", *["laying out sections"] * parts, "contents and page numbers", "assembling", "preflight", "done"],
+    }
+    for jobs, labels in expected.items():
+        calls = PROGRESS[(target, jobs)]
+        assert [done for done, _, _ in calls] == list(range(len(labels))), jobs
+        assert {total for _, total, _ in calls} == {len(labels) - 1}, jobs
+        assert [label for _, _, label in calls] == labels, jobs
+
+
+def test_progress_bar_survives_forked_workers(pair):
+    """The fork hook released the stream lock after each fork (else the bar's thread would have
+    hung the build), and the bar ended at its total."""
+    _, _, target = pair
+    bar = BARS[target]
+    task = bar._progress.tasks[0]
+    assert task.completed == task.total == PROGRESS[(target, 2)][-1][1] and task.description == "done"
+    taken = []
+    other = threading.Thread(target=lambda: taken.append(bar._stream.lock.acquire(timeout=5)))
+    other.start()
+    other.join()
+    assert taken == [True]
 
 
 def test_fonts_are_stored_once(pair):

@@ -5,23 +5,26 @@ as a single pass) into contiguous parts of similar size. Workers lay out the fro
 (title page, contents, front matter) and the body parts at the same time; the contents are then
 laid out again with the final page numbers, the folio (header, "Page X of Y", chapter) is drawn
 for all pages at once, and `assemble` joins everything with one outline and one set of links.
+`build_single` is the single pass, for small documents and `jobs=1`. Both report their units of
+work to a `Steps` (dossier/progress.py) and print nothing.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from dossier.model import Dossier
 from dossier.packs.manifest import Pack
 from dossier.packs.outline import Node
+from dossier.progress import Steps
 from dossier.render.assemble import PartInfo, assemble, read_part
 from dossier.render.cache import PieceCache
 from dossier.render.cache import key as piece_key
 from dossier.render.html import RenderOptions, render_folio, render_fragment, render_html
-from dossier.render.pdf import finish_pdf, render_raw
+from dossier.render.pdf import finish_pdf, html_to_pdf, render_raw
 
 MIN_UNITS = 4
 """Below this many level-2 sections a single pass is as fast."""
@@ -59,16 +62,36 @@ def _groups(count: int, parts: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
 
 
+def build_single(pack: Pack, d: Dossier, outline: list[Node], options: RenderOptions, extra_roots: list[Path], steps: Steps | None = None) -> bytes:
+    """The whole document in one WeasyPrint pass."""
+    steps = steps or Steps()
+    steps.plan(["HTML", "layout", "finishing"])
+    html = render_html(pack, d, outline, options)
+    steps.advance()
+    return html_to_pdf(html, extra_roots=extra_roots, on_stage=steps.advance)
+
+
 def build_parallel(
-    pack: Pack, d: Dossier, outline: list[Node], options: RenderOptions, extra_roots: list[Path], jobs: int, cache: PieceCache | None = None
+    pack: Pack,
+    d: Dossier,
+    outline: list[Node],
+    options: RenderOptions,
+    extra_roots: list[Path],
+    jobs: int,
+    cache: PieceCache | None = None,
+    steps: Steps | None = None,
 ) -> bytes:
     cache = cache or PieceCache(enabled=False)
+    steps = steps or Steps()
     units = _units(outline)
+    groups = _groups(len(units), PARTS_PER_JOB * jobs)
+    # the front part (sized with placeholder page numbers) and the body parts are laid out together
+    steps.plan(["HTML", *["laying out sections"] * (1 + len(groups)), "contents and page numbers", "assembling"])
     everything = set(_anchors(outline)) | {"toc", "justifications"} | {f"fm-{i + 1}" for i in range(len(pack.front_matter))}
     body_options = dataclasses.replace(options, mode="body", all_nodes=outline)
     fragments = [render_fragment(pack, d, u, body_options) for u in units]
     bodies, owns = [], []
-    for a, b in _groups(len(units), PARTS_PER_JOB * jobs):
+    for a, b in groups:
         own = set(_anchors(units[a:b]))
         bodies.append(render_html(pack, d, [], dataclasses.replace(body_options, hidden_anchors=sorted(everything - own), fragments=fragments[a:b])))
         owns.append(own)
@@ -80,8 +103,10 @@ def build_parallel(
         return render_html(pack, d, [], opts)
 
     roots = [*extra_roots]
+    first = [front(placeholder, sizing_only=True), *bodies]
+    steps.advance()
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        sizing, *body = _cached_render(pool, cache, [front(placeholder, sizing_only=True), *bodies], roots)
+        sizing, *body = _cached_render(pool, cache, first, roots, on_done=steps.advance)
         front_info = sizing[1]
         for _ in range(3):  # the contents rarely change length when the numbers go in; check anyway
             infos = [front_info, *(info for _, info in body)]
@@ -91,18 +116,34 @@ def build_parallel(
             if front_piece[1].pages == front_info.pages:
                 break
             front_info = front_piece[1]
+    steps.advance()
     levels = {f"{n.label} {n.title}": n.level for root in outline for n in root.walk()}
-    return finish_pdf(assemble([front_piece, *body], [front_own, *owns], [raw for raw, _ in folio_pieces], levels))
+    pdf = finish_pdf(assemble([front_piece, *body], [front_own, *owns], [raw for raw, _ in folio_pieces], levels))
+    steps.advance()
+    return pdf
 
 
-def _cached_render(pool, cache: PieceCache, htmls: list[str], roots: list[Path]) -> list[tuple[bytes, PartInfo]]:
-    """Lay out each HTML document, taking what the cache already has."""
+def _cached_render(pool, cache: PieceCache, htmls: list[str], roots: list[Path], on_done=None) -> list[tuple[bytes, PartInfo]]:
+    """Lay out each HTML document, taking what the cache already has; `on_done()` after each
+    document (cache hits first, then the others as they finish)."""
     keys = [piece_key(h) for h in htmls]
     found = [cache.get(k) for k in keys]
-    todo = [i for i, f in enumerate(found) if f is None]
-    for i, raw in zip(todo, pool.map(render_raw, [htmls[i] for i in todo], [roots] * len(todo))):
-        found[i] = (raw, read_part(raw))
-        cache.put(keys[i], *found[i])
+    todo = {pool.submit(render_raw, htmls[i], roots): i for i, f in enumerate(found) if f is None}
+    if on_done is not None:
+        for _ in range(len(htmls) - len(todo)):
+            on_done()
+    try:
+        for future in as_completed(todo):
+            i = todo[future]
+            raw = future.result()
+            found[i] = (raw, read_part(raw))
+            cache.put(keys[i], *found[i])
+            if on_done is not None:
+                on_done()
+    except BaseException:
+        for future in todo:
+            future.cancel()
+        raise
     return found
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pikepdf
@@ -56,9 +57,16 @@ def render_raw(html: str, extra_roots: list[Path] | None = None) -> bytes:
         raise RenderError(f"rendering refused a resource: {exc}") from None
 
 
-def html_to_pdf(html: str, *, extra_roots: list[Path] | None = None) -> bytes:
-    """Lay out `html` in one pass and return finished PDF bytes (page mode, fonts, linearised)."""
-    return finish_pdf(render_raw(html, extra_roots))
+def html_to_pdf(html: str, *, extra_roots: list[Path] | None = None, on_stage: Callable[[], None] | None = None) -> bytes:
+    """Lay out `html` in one pass and return finished PDF bytes (page mode, fonts, linearised).
+    `on_stage()` is called after the layout and after the finishing."""
+    raw = render_raw(html, extra_roots)
+    if on_stage is not None:
+        on_stage()
+    pdf = finish_pdf(raw)
+    if on_stage is not None:
+        on_stage()
+    return pdf
 
 
 def finish_pdf(raw: bytes) -> bytes:
