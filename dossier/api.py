@@ -95,7 +95,10 @@ def load(path: Path) -> Loaded:
         result = load_file(path, display=str(path))
     except OSError as exc:
         raise InputFileError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    if has_errors(result.findings) or result.data is None:
+    # an unfilled placeholder is an error, but the file is still validated and checked so a
+    # starter shows everything that remains to be done
+    structural = [f for f in result.findings if f.rule != "INPUT-PLACEHOLDER"]
+    if has_errors(structural) or result.data is None:
         return Loaded(path, None, result.source_map, sort_findings(result.findings))
     dossier, findings = validate(result.data, result.source_map)
     return Loaded(path, dossier, result.source_map, sort_findings(result.findings + findings))
@@ -354,3 +357,20 @@ def preflight(path: Path, page_size: str | None = None) -> list[Finding]:
 def schema() -> dict:
     s = Dossier.model_json_schema()
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **s}
+
+
+def init(modality: str, directory: Path, force: bool = False) -> Path:
+    """Write the starter dossier for a modality into directory; never overwrites unless force."""
+    from dossier import starters
+
+    names = list(starters.modalities())
+    if modality not in names:
+        raise UsageError(f"unknown modality {modality!r}", hint=f"choose one of: {', '.join(names)}")
+    out = directory / starters.FILENAME
+    if out.exists() and not force:
+        raise OutputError(f"{out} already exists", hint="choose another directory, or pass --force to replace it")
+    if directory.exists() and not directory.is_dir():
+        raise OutputError(f"{directory} is not a directory")
+    directory.mkdir(parents=True, exist_ok=True)
+    atomic_write(out, starters.render(modality).encode("utf-8"))
+    return out

@@ -194,6 +194,19 @@ def schema(
 
 
 @app.command()
+def init(
+    modality: Annotated[str, typer.Option("--modality", "-m", help="car-t, aav, hsc-lv, msc, tep or catmp.")],
+    directory: Annotated[Path, typer.Argument(help="Folder to write dossier.yaml into (created if missing).")] = Path("."),
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing dossier.yaml.")] = False,
+) -> None:
+    """Write a commented starter dossier.yaml for a modality; `dossier check` then lists what remains."""
+    from dossier import api
+
+    out = api.init(modality, directory, force=force)
+    typer.echo(f"wrote {out}; next: dossier check {out} --target all", err=True)
+
+
+@app.command()
 def sections(
     target: Annotated[Target, typer.Option("--target", "-t", help="Which pack to list.")],
 ) -> None:

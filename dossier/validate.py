@@ -62,6 +62,9 @@ def _finding(err: dict, smap: SourceMap) -> Finding:
         close = difflib.get_close_matches(str(path[-1]), allowed, n=1, cutoff=0.6)
         if close:
             hint = f"did you mean {close[0]!r}?"
+        elif " " in str(path[-1]).strip():
+            # keys are single words: this is most likely the tail of a value that a comma split in a {...} mapping
+            hint = "keys are single words; if this is part of the value before it, a comma split it: put that value in quotes"
         elif allowed:
             hint = "allowed keys here: " + ", ".join(sorted(allowed))
     else:

@@ -17,8 +17,9 @@ from dossier.packs import load_pack
 from dossier.packs.outline import build_outline
 from dossier.preflight import preflight
 from tests.conftest import EXAMPLES
+from tests.golden.snapshot import example_names
 
-EXAMPLE_NAMES = ["car-t", "aav"]
+EXAMPLE_NAMES = example_names()  # every bundled example
 TARGETS = {"ind": ("letter", (612, 792)), "impd": ("a4", (595.28, 841.89))}
 
 

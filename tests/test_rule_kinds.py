@@ -64,6 +64,7 @@ SOURCE = {"tissue": "lipoaspirate", "procurement": "p"}
 DEVICE = {"name": "membrane", "role": "integral part of the product", "description": "d", "material": "collagen", "conformity": "CE"}
 FBS = {"name": "FBS", "role": "raw material", "origin": "animal", "safety": "CEP"}
 BANK = {"name": "MCB", "type": "master cell bank", "cell_line": "ASC", "tests": ["sterility"], "passage_limit": "p2"}
+STUDY_SHIP = {"kind": "shipping", "condition": "15-25 °C", "duration": {"value": 72, "unit": "hours"}, "status": "complete"}
 STER_INTERIM = {**TEST, "test": "Gram stain"}
 ALL_TYPES = [t.value for t in __import__("dossier.model.nonclinical", fromlist=["StudyType"]).StudyType]
 
@@ -131,6 +132,8 @@ CASES = [
     ("present-in-any", dossier(quality__drug_substances=[DS, {**DS, "id": "c", "cell_source": SOURCE}]), {"path": "quality.drug_substances[].cell_source", "what": "w"}, 0),
     ("present-in-any", dossier(quality__drug_substances=[DS, {**DS, "id": "c"}]), {"path": "quality.drug_substances[].cell_source", "what": "w"}, 1),
     ("present-in-any", dossier(), {"path": "quality.drug_substances[].cell_source", "what": "w"}, 1),
+    ("present-in-any", dossier(quality__drug_product={**DP, "stability": {"studies": [STUDY_SHIP]}}), {"path": "quality.drug_product.stability.studies[].kind", "what": "w", "equals": ["shipping"]}, 0),
+    ("present-in-any", dossier(quality__drug_product={**DP, "stability": {"studies": [{**STUDY_SHIP, "kind": "long-term"}]}}), {"path": "quality.drug_product.stability.studies[].kind", "what": "w", "equals": ["shipping"]}, 1),
     ("integral-device-information", dossier(product__devices=[DEVICE]), {"fields": ["material", "conformity"]}, 0),
     ("integral-device-information", dossier(product__devices=[{**DEVICE, "conformity": None}, {**DEVICE, "role": "used to administer the product", "material": None}]), {"fields": ["material", "conformity"]}, 1),
     ("material-safety", dossier(quality__drug_substances=[{**DS, "materials": [FBS, {**FBS, "origin": "synthetic", "safety": None}]}]), {}, 0),

@@ -153,3 +153,19 @@ def test_unknown_key_that_looks_like_a_type_name_is_still_located(minimal_text):
     d, findings = run("A# note: x\n" + minimal_text)
     f = next(f for f in findings if f.rule == "SCHEMA-UNKNOWN-KEY")
     assert f.path == "A# note" and (f.location.line, f.location.column) == (1, 1)
+
+
+def test_comma_inside_an_unquoted_flow_value_gets_a_quoting_hint(tmp_path):
+    from dossier import api
+
+    src = tmp_path / "d.yaml"
+    src.write_text(
+        "submission: {phases: ['1']}\n"
+        "sponsor: {name: S, address: {lines: [x], city: y, country: US}}\n"
+        "product: {code: X, name: Y, modality: CAR-T cells, origin: autologous, route: intravenous}\n"
+        "labels:\n  - {packaging: immediate, text: Caution, for investigational use only}\n",
+        encoding="utf-8",
+    )
+    findings = [f for f in api.load(src).findings if f.rule == "SCHEMA-UNKNOWN-KEY"]
+    assert [(f.location.line, f.path) for f in findings] == [(5, "labels[0].for investigational use only")]
+    assert "put that value in quotes" in findings[0].hint

@@ -16,6 +16,8 @@ marks; we construct plain Python data from it ourselves so that we control:
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -194,7 +196,19 @@ class _Builder:
             self.error(node, "YAML-LONG", f"value of {len(node.value):,} characters; the limit is {MAX_SCALAR_CHARS:,}", "move long text to a referenced document", path)
             return None
         self._invisible(node, node.value, path)
+        if PLACEHOLDER.match(node.value):
+            self.error(
+                node,
+                "INPUT-PLACEHOLDER",
+                f"placeholder {node.value!r} has not been filled in",
+                "replace it with the real value (starters from `dossier init` mark what to fill in this way)",
+                path,
+            )
         return node.value
+
+
+# A whole value written as <lower-case words>, as the starters of `dossier init` write them.
+PLACEHOLDER = re.compile(r"^<[a-z][^<>\n]*>$")
 
 
 def _decode(raw: bytes, file: str) -> tuple[str | None, list[Finding]]:

@@ -45,6 +45,7 @@ INPUT_RULES = {
     "YAML-SIZE": "The file is at most 5 MB.",
     "YAML-LONG": "A single value is at most 200,000 characters.",
     "YAML-INVISIBLE": "No bidirectional controls (error) or zero-width characters (warning) that could hide a difference.",
+    "INPUT-PLACEHOLDER": "No value is left as a <placeholder> (the form `dossier init` starters use for what to fill in).",
     "SCHEMA-MISSING": "A field the schema requires is present.",
     "SCHEMA-UNKNOWN-KEY": "Every key is known to the schema (misspellings are caught, with a suggestion).",
     "SCHEMA-TYPE": "Every value has the type the schema expects (text, number, list, mapping, date).",
@@ -88,6 +89,13 @@ def catalog(targets: list[str] | None = None) -> dict[str, RuleInfo]:
         for rule in pack.rules:
             doc = (REGISTRY[rule.use].__doc__ or "").strip()
             first = " ".join(doc.split("\n\n")[0].split(":", 1)[-1].split())
+            what = (rule.params or {}).get("what")
+            if rule.use == "present-in-any" and what:  # the generic kind says nothing; its instance does
+                first = f"Required: {what}"
+            elif rule.use == "flag-matches-condition" and what:
+                from dossier.facts import describe
+
+                first = f"{what} is set exactly when {describe([rule.params['condition']])}"
             info = rules.get(rule.id)
             if info is None:
                 info = rules[rule.id] = RuleInfo(rule.id, rule.severity, first, _source(rule.cite, rule.basis.value), "rule")

@@ -6,7 +6,9 @@ serves facts that belong to one of several items, such as the cell-based drug su
 next to its vector.
 
 Params: ``path`` (a fact path with exactly one ``[]``, e.g.
-``quality.drug_substances[].cell_source``), ``what`` (wording for the message), ``hint``.
+``quality.drug_substances[].cell_source``), ``what`` (wording for the message), ``hint``,
+and optionally ``equals`` (a list of values: the fact must equal one of them, e.g. a stability
+study of kind shipping).
 
 Passes: one of two drug substances has a cell_source.
 Fails: no drug substance has one.
@@ -31,6 +33,7 @@ class Params(BaseModel):
     path: str
     what: str
     hint: str = ""
+    equals: list[str] | None = None
 
     @field_validator("path")
     @classmethod
@@ -46,7 +49,8 @@ KIND = "present-in-any"
 
 def check(d: Dossier, params: dict) -> Iterator[Violation]:
     found = factpath.resolve(d, params["path"])
-    if any(present(value) for _, value in found):
+    wanted = params.get("equals")
+    if any(present(value) and (wanted is None or getattr(value, "value", value) in wanted) for _, value in found):
         return
     head = params["path"].split("[]")[0]
     where = tuple(head.split("."))
