@@ -5,7 +5,7 @@
 `--scale N` multiplies the repeated facts: nonclinical studies, lots, stability time points and
 studies, protocols (each with its own id, investigators follow), and `--narrative K` repeats each
 narrative paragraph K times. The result passes `dossier check` like the example it comes from, so
-builds exercise every template. Roughly: scale 1 = 90 pages, 3 = 230, 10 = 700 (IND).
+builds exercise every template. Pages of the IND (2026-11-22): scale 1 = 103, 3 = 166, 8 = 320, 10 = 383.
 """
 
 from __future__ import annotations
