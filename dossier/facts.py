@@ -146,6 +146,11 @@ def stem_cell_transplant(d: Dossier) -> bool:
     return d.product.modality is Modality.gene_modified_hsc
 
 
+def long_term_follow_up(d: Dossier) -> bool:
+    """the product is genetically modified or a protocol plans long-term follow-up"""
+    return genetically_modified(d) or any(p.long_term_follow_up for p in d.clinical.protocols)
+
+
 def _scenario(d: Dossier):
     from dossier.model.administrative import SimplifiedScenario as S
 
@@ -201,6 +206,7 @@ CONDITIONS: dict[str, Condition] = {
         surgical_administration,
         fresh_product,
         stem_cell_transplant,
+        long_term_follow_up,
         impd_needs_s,
         impd_needs_p,
         impd_needs_se,

@@ -166,3 +166,46 @@ def test_fact_map_covers_shared_quality_facts_and_is_committed():
 def test_every_condition_says_in_words_when_it_holds():
     for name, fn in facts.CONDITIONS.items():
         assert fn.__doc__ and fn.__doc__.strip()[0].islower(), name
+
+
+# Fields the templates print through Python formatting (Address.one_line(), Duration and
+# TemperatureRange and Dose __str__) or that are not document content (schema version; waivers
+# are printed from the findings they cover).
+_RENDERED_INDIRECTLY = {
+    "Dossier.schema_version", "Dossier.waivers", "Waiver.approved_by",
+    "Address.lines", "Address.city", "Address.region", "Address.postal_code",
+    "Duration.unit", "TemperatureRange.max", "TemperatureRange.unit", "Dose.cap",
+}
+
+
+def test_every_fact_of_the_model_is_used_by_a_template_or_a_pack():
+    """A field no template prints and no pack requires is a fact the writer enters for nothing
+    (found this way: mechanism_of_action, positive_culture_plan, testing_sites were never printed)."""
+    import re
+    import typing
+
+    from pydantic import BaseModel
+
+    from dossier.model import Dossier
+    from dossier.resources import templates_dir
+
+    root = templates_dir()
+    text = "\n".join(p.read_text(encoding="utf-8") for p in root.rglob("*") if p.suffix in {".j2", ".yaml"} and "starters" not in p.parts)
+    seen, unused = set(), []
+
+    def walk(model):
+        if model in seen:
+            return
+        seen.add(model)
+        for name, field in model.model_fields.items():
+            if not re.search(rf"\b{name}\b", text) and f"{model.__name__}.{name}" not in _RENDERED_INDIRECTLY:
+                unused.append(f"{model.__name__}.{name}")
+            stack = [field.annotation]
+            while stack:
+                t = stack.pop()
+                stack.extend(typing.get_args(t))
+                if isinstance(t, type) and issubclass(t, BaseModel):
+                    walk(t)
+
+    walk(Dossier)
+    assert unused == []

@@ -410,7 +410,7 @@ class Quality(Strict):
     comparability: Narrative | None = None
     """Comparability of lots made by different process versions (nonclinical vs clinical)."""
     chain_of_identity: Narrative | None = None
-    """Chain of identity and custody from collection to administration (autologous products)."""
+    """Chain of identity and custody from collection to administration (required for autologous products); for allogeneic products, donor-to-recipient traceability."""
     appendices: Appendices = Field(default_factory=Appendices)
     regional_information: Narrative | None = None
     placebo: Narrative | None = None

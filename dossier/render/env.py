@@ -60,5 +60,6 @@ def make_env(date_format: str = "%-d %B %Y") -> SandboxedEnvironment:
         keep_trailing_newline=False,
     )
     env.filters.update(md=render_markdown, v=_value, date=_date_filter(date_format), sci=sci, yesno=_yesno)
+    env.tests["lower_startswith"] = lambda value, prefix: str(value or "").lower().startswith(prefix)
     env.globals.update(atmp_classification=_classification, describe_conditions=_describe)
     return env
