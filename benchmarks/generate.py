@@ -79,7 +79,7 @@ def main() -> None:
     ap.add_argument("--source", default=str(ROOT / "examples" / "car-t" / "dossier.yaml"))
     ap.add_argument("-o", "--output", required=True)
     args = ap.parse_args()
-    data = load_file(Path(args.source)).data
+    data = load_file(Path(args.source), includes=True).data
     out = Path(args.output)
     out.parent.mkdir(parents=True, exist_ok=True)
     text = yaml.dump(scale(data, args.scale, args.narrative), Dumper=_NoAliases, sort_keys=False, allow_unicode=True, width=100)

@@ -32,6 +32,8 @@ class Loaded:
     dossier: Dossier | None
     source_map: SourceMap
     findings: list[Finding]
+    files: list[Path] = field(default_factory=list)
+    """Every YAML file read: the root, then each included file."""
 
 
 @dataclass
@@ -92,16 +94,16 @@ def resolve_input(path: Path) -> Path:
 def load(path: Path) -> Loaded:
     path = resolve_input(path)
     try:
-        result = load_file(path, display=str(path))
+        result = load_file(path, display=str(path), includes=True)
     except OSError as exc:
         raise InputFileError(f"{path}: cannot read ({exc.strerror or exc})") from None
     # an unfilled placeholder is an error, but the file is still validated and checked so a
     # starter shows everything that remains to be done
     structural = [f for f in result.findings if f.rule != "INPUT-PLACEHOLDER"]
     if has_errors(structural) or result.data is None:
-        return Loaded(path, None, result.source_map, sort_findings(result.findings))
+        return Loaded(path, None, result.source_map, sort_findings(result.findings), result.files)
     dossier, findings = validate(result.data, result.source_map)
-    return Loaded(path, dossier, result.source_map, sort_findings(result.findings + findings))
+    return Loaded(path, dossier, result.source_map, sort_findings(result.findings + findings), result.files)
 
 
 def targets_for(target: str) -> list[str]:
@@ -220,6 +222,7 @@ def build(
     jobs: int | None = None,
     use_cache: bool = True,
     on_progress: ProgressCallback | None = None,
+    sign_off: str | None = None,
 ) -> BuildResult:
     """Check, then render. PDFs of whole documents are laid out in `jobs` parallel processes
     (default: the number of cores) and assembled; `jobs=1` lays out in a single pass. Both give
@@ -250,7 +253,7 @@ def build(
         section_title = f"{section} {section_title}" if section in pack.alias_titles else section_title
         for n in nodes:
             _relevel(n, 1)
-    out = _check_output(output or default_output(loaded, target, fmt, section, draft), [loaded.path])
+    out = _check_output(output or default_output(loaded, target, fmt, section, draft), loaded.files or [loaded.path])
     options = RenderOptions(
         draft=draft,
         section_title=section_title,
@@ -265,7 +268,7 @@ def build(
         atomic_write(out, html.encode("utf-8"))
         steps.advance()
         result.output = out
-        result.manifest = write_manifest(result, target, fmt, section, draft)
+        result.manifest = write_manifest(result, target, fmt, section, draft, sign_off)
         return result
     from dossier.preflight import preflight as run_preflight
     from dossier.render import parallel
@@ -288,58 +291,43 @@ def build(
 
     atomic_write(out, pdf, verify)
     result.output = out
-    result.manifest = write_manifest(result, target, fmt, section, draft)
+    result.manifest = write_manifest(result, target, fmt, section, draft, sign_off)
     return result
 
 
-def _sha256(path: Path) -> str:
-    import hashlib
-
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def _templates_digest() -> str:
-    """One digest over every bundled template, pack and font: which rendering rules were used."""
-    import hashlib
-
-    from dossier.resources import templates_dir
-
-    root = templates_dir()
-    h = hashlib.sha256()
-    for f in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        h.update(f.relative_to(root).as_posix().encode() + b"\0" + _sha256(f).encode() + b"\n")
-    return h.hexdigest()
-
-
-def write_manifest(result: BuildResult, target: str, fmt: str, section: str | None, draft: bool) -> Path:
-    """`<output>.manifest.json`: what produced the output, so a submitted PDF can be traced to its YAML."""
+def write_manifest(result: BuildResult, target: str, fmt: str, section: str | None, draft: bool, sign_off: str | None = None) -> Path:
+    """`<output>.manifest.json`: what produced the output, so a submitted document can be traced to its inputs."""
     import json
 
+    from dossier import manifest
     from dossier.render.html import document_date
 
     assert result.output is not None and result.check.loaded.dossier is not None
     loaded = result.check.loaded
-    date = document_date(loaded.dossier)
-    doc = {
-        "manifest_version": 1,
-        "tool": {"name": "dossier", "version": __version__},
-        "target": target,
-        "format": fmt,
-        "section": section,
-        "draft": draft,
-        "document_date": date.isoformat() if date else None,
-        "templates_sha256": _templates_digest(),
-        "inputs": [{"path": str(loaded.path), "sha256": _sha256(loaded.path)}],
-        "outputs": [{"path": str(result.output), "sha256": _sha256(result.output), "bytes": result.output.stat().st_size}],
-        "findings": (result.check.reports[0].as_dict() if result.check.reports else {}),
-    }
+    files = loaded.files or [loaded.path]
     out = result.output.with_name(result.output.name + ".manifest.json")
+    doc = manifest.document(
+        manifest_path=out,
+        inputs=[(f, "dossier" if i == 0 else "include") for i, f in enumerate(files)],
+        outputs=[result.output],
+        target=target,
+        fmt=fmt,
+        section=section,
+        draft=draft,
+        document_date=document_date(loaded.dossier),
+        findings=result.check.reports[0].as_dict() if result.check.reports else {},
+        sign_off=sign_off,
+    )
     atomic_write(out, (json.dumps(doc, indent=2) + "\n").encode("utf-8"))
     return out
+
+
+def verify(manifest_path: Path) -> list[Finding]:
+    from dossier import manifest
+
+    if not manifest_path.is_file():
+        raise InputFileError(f"{manifest_path}: no such file", hint="pass the <output>.manifest.json written beside a built document")
+    return manifest.verify(manifest_path)
 
 
 def _relevel(node, level: int) -> None:

@@ -127,6 +127,7 @@ def build(
     draft: Annotated[bool, typer.Option("--draft", help="Build despite missing content: placeholders name what is missing; pages are marked DRAFT.")] = False,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Parallel layout processes for PDFs (default: number of cores; 1 = single pass).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Lay out every section again instead of reusing unchanged ones from the cache.")] = False,
+    sign_off: Annotated[Optional[str], typer.Option("--sign-off", metavar="NAME", help="Record who built the document in the manifest (a name, not a signature).")] = None,
     progress: Annotated[
         Optional[bool],
         typer.Option(
@@ -142,7 +143,7 @@ def build(
     from dossier.report import text
 
     def run(on_progress=None):
-        return api.build(path, target.value, output=output, fmt=fmt.value, section=section, draft=draft, jobs=jobs, use_cache=not no_cache, on_progress=on_progress)
+        return api.build(path, target.value, output=output, fmt=fmt.value, section=section, draft=draft, jobs=jobs, use_cache=not no_cache, on_progress=on_progress, sign_off=sign_off)
 
     if _progress_wanted(progress, sys.stderr, os.environ):
         forced = progress is True
@@ -175,6 +176,24 @@ def preflight(
     sys.stdout.write(report.render(name, report.Report(findings, tool_version=__version__, colour=colour)))
     if name in ("text", "github"):
         typer.echo(f"{pdf}: {report.summary(findings)}", err=True)
+    raise typer.Exit(EXIT_FINDINGS if has_errors(findings) else EXIT_OK)
+
+
+@app.command()
+def verify(
+    manifest: Annotated[Path, typer.Argument(help="A <output>.manifest.json written by dossier build.")],
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.auto,
+) -> None:
+    """Hash every input and output a build manifest lists again; report each file that changed or is missing."""
+    from dossier import api, report
+    from dossier.findings import has_errors
+
+    findings = api.verify(manifest)
+    name, colour = report.resolve_format(fmt.value)
+    sys.stdout.write(report.render(name, report.Report(findings, tool_version=__version__, colour=colour)))
+    if name in ("text", "github"):
+        ok = not has_errors(findings)
+        typer.echo(f"{manifest}: " + ("every file matches the manifest" if ok else report.summary(findings)), err=True)
     raise typer.Exit(EXIT_FINDINGS if has_errors(findings) else EXIT_OK)
 
 

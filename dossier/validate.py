@@ -107,6 +107,8 @@ def _allowed_keys(path: PathT) -> list[str]:
 def _step(annotation: Any, part: str | int) -> Any:
     model = _as_model(annotation)
     if isinstance(part, int):
+        if typing.get_origin(annotation) is list:
+            return typing.get_args(annotation)[0]
         args = [a for a in typing.get_args(annotation) if a is not type(None)]
         for arg in args or [annotation]:
             if typing.get_origin(arg) is list:

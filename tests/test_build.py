@@ -227,7 +227,9 @@ def test_removing_the_genetic_modification_changes_the_derived_class_and_is_flag
 
     from dossier.classify import classify
 
-    data = yaml.safe_load((EXAMPLES / "car-t" / "dossier.yaml").read_text(encoding="utf-8"))
+    from dossier.io.yamlsource import load_file
+
+    data = load_file(EXAMPLES / "car-t" / "dossier.yaml", includes=True).data  # the example is split across files
     del data["product"]["genetic_modification"]
     src = tmp_path / "dossier.yaml"
     src.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")

@@ -15,7 +15,7 @@ from tests.conftest import EXAMPLES
 
 
 def present_requirements(name: str, target: str):
-    loaded = load_file(EXAMPLES / name / "dossier.yaml")
+    loaded = load_file(EXAMPLES / name / "dossier.yaml", includes=True)
     d, findings = validate(loaded.data, loaded.source_map)
     assert d is not None and findings == []
     pack = load_pack(target)

@@ -187,7 +187,12 @@ def test_manifest_traces_output_to_input(tmp_path):
     result = api.build(EXAMPLES / "car-t" / "dossier.yaml", "ind", output=out, fmt="html")
     manifest = json.loads(result.manifest.read_text())
     src = EXAMPLES / "car-t" / "dossier.yaml"
-    assert manifest["inputs"] == [{"path": str(src), "sha256": hashlib.sha256(src.read_bytes()).hexdigest()}]
+    root = manifest["inputs"][0]
+    assert (out.parent / root["path"]).resolve() == src.resolve() and root["role"] == "dossier"
+    assert root["sha256"] == hashlib.sha256(src.read_bytes()).hexdigest()
+    # the example is split: every included file is an input too
+    included = sorted((out.parent / e["path"]).resolve() for e in manifest["inputs"][1:])
+    assert included == sorted(p.resolve() for p in src.parent.rglob("*.yaml") if p != src)
     assert manifest["outputs"][0]["sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()
     assert manifest["document_date"] == "2026-11-02" and manifest["target"] == "ind"
     assert len(manifest["templates_sha256"]) == 64

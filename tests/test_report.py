@@ -17,7 +17,10 @@ EXAMPLE = EXAMPLES / "car-t" / "dossier.yaml"
 
 @pytest.fixture
 def broken(tmp_path):
-    """The CAR-T example with one required fact (the sponsor's telephone) deleted."""
+    """The CAR-T example (with the files it includes) with one required fact (the sponsor's telephone) deleted."""
+    import shutil
+
+    shutil.copytree(EXAMPLE.parent, tmp_path, dirs_exist_ok=True)
     text = EXAMPLE.read_text(encoding="utf-8")
     lines = text.splitlines(keepends=True)
     idx = next(i for i, line in enumerate(lines) if re.match(r"^  phone: ", line) and i < 120)
@@ -25,6 +28,14 @@ def broken(tmp_path):
     path.write_text("".join(lines[:idx] + lines[idx + 1 :]), encoding="utf-8")
     sponsor_line = next(i for i, line in enumerate(lines) if line.startswith("sponsor:")) + 1
     return path, sponsor_line + 1  # the finding points at the sponsor mapping's first key
+
+
+def copy_example(tmp_path):
+    """The CAR-T example with the files it includes, in tmp_path; returns its root file."""
+    import shutil
+
+    shutil.copytree(EXAMPLE.parent, tmp_path, dirs_exist_ok=True)
+    return tmp_path / "dossier.yaml"
 
 
 def test_restored_example_passes_in_every_format(capsys):
@@ -100,7 +111,7 @@ def test_github_annotations_and_step_summary(capsys, broken, tmp_path, monkeypat
 
 def test_strict_makes_warnings_fail(capsys, tmp_path):
     """Remove a warning-level fact (the pediatric plan, IND-PED-001): passes, fails with --strict."""
-    src = tmp_path / "dossier.yaml"
+    src = copy_example(tmp_path)
     lines = EXAMPLE.read_text(encoding="utf-8").splitlines(keepends=True)
     start = next(i for i, x in enumerate(lines) if x.startswith("    pediatric_plan:"))
     end = start + 1
@@ -124,7 +135,7 @@ def test_waiver_keeps_the_finding_visible_but_not_blocking(capsys, broken, tmp_p
 
 
 def test_stale_and_unknown_waivers_are_reported(capsys, tmp_path):
-    src = tmp_path / "dossier.yaml"
+    src = copy_example(tmp_path)
     src.write_text(EXAMPLE.read_text(encoding="utf-8") + "waivers:\n  - {rule: IND-FORM-001, reason: r, approved_by: a}\n  - {rule: IND-ZZZ-999, reason: r, approved_by: a}\n", encoding="utf-8")
     code, out, _ = run(capsys, "check", str(src), "--format", "text")
     assert code == 1

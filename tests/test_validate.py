@@ -169,3 +169,18 @@ def test_comma_inside_an_unquoted_flow_value_gets_a_quoting_hint(tmp_path):
     findings = [f for f in api.load(src).findings if f.rule == "SCHEMA-UNKNOWN-KEY"]
     assert [(f.location.line, f.path) for f in findings] == [(5, "labels[0].for investigational use only")]
     assert "put that value in quotes" in findings[0].hint
+
+
+def test_did_you_mean_works_inside_list_items(tmp_path):
+    from dossier import api
+
+    src = tmp_path / "d.yaml"
+    src.write_text(
+        "submission: {phases: ['1']}\n"
+        "sponsor: {name: S, address: {lines: [x], city: y, country: US}}\n"
+        "product: {code: X, name: Y, modality: CAR-T cells, origin: autologous, route: intravenous}\n"
+        "nonclinical:\n  studies:\n    - {id: A, title: t, type: single-dose toxicity, species: m, route: iv, key_findngs: k, glp: compliant}\n",
+        encoding="utf-8",
+    )
+    [f] = [f for f in api.load(src).findings if f.rule == "SCHEMA-UNKNOWN-KEY"]
+    assert f.hint == "did you mean 'key_findings'?"

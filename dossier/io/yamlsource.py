@@ -11,7 +11,11 @@ marks; we construct plain Python data from it ourselves so that we control:
   and size and nesting depth are capped;
 * duplicate keys: reported, never silently "last one wins";
 * locations: a ``SourceMap`` from YAML path to (line, column) of every value and
-  every key, so a pydantic error can point at the exact spot.
+  every key, so a pydantic error can point at the exact spot;
+* includes: a mapping ``{include: relative/path.yaml}`` is replaced by that file's content, so a
+  dossier can be split across files; locations then name the included file. Includes stay
+  inside the root file's folder (after resolving symbolic links), are YAML files, do not form
+  cycles, and count against the same size limits.
 """
 
 from __future__ import annotations
@@ -32,6 +36,9 @@ except ImportError:  # pragma: no cover - depends on the PyYAML build
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_TOTAL_BYTES = 50 * 1024 * 1024
+"""All files of one dossier together (the root and everything it includes)."""
+MAX_INCLUDES = 2000
 MAX_DEPTH = 64
 MAX_SCALAR_CHARS = 200_000
 
@@ -66,18 +73,21 @@ class SourceMap:
     file: str
     values: dict[PathT, tuple[int, int]] = field(default_factory=dict)
     keys: dict[PathT, tuple[int, int]] = field(default_factory=dict)
+    value_files: dict[PathT, str] = field(default_factory=dict)
+    """Paths whose value sits in an included file (absent: the root file)."""
+    key_files: dict[PathT, str] = field(default_factory=dict)
 
     def locate(self, path: PathT, *, key: bool = False) -> Location:
         """Location of `path`, or of its longest existing prefix."""
-        table = self.keys if key else self.values
+        table, files = (self.keys, self.key_files) if key else (self.values, self.value_files)
         if path in table:
             line, col = table[path]
-            return Location(self.file, line, col)
+            return Location(files.get(path, self.file), line, col)
         for n in range(len(path) - 1, -1, -1):
             prefix = path[:n]
             if prefix in self.values:
                 line, col = self.values[prefix]
-                return Location(self.file, line, col)
+                return Location(self.value_files.get(prefix, self.file), line, col)
         return Location(self.file, 1, 1)
 
 
@@ -86,19 +96,29 @@ class LoadResult:
     data: Any
     source_map: SourceMap
     findings: list[Finding]
+    files: list[Path] = field(default_factory=list)
+    """Every file read (the root first, then each included file once), resolved."""
 
 
 class _Builder:
-    def __init__(self, smap: SourceMap) -> None:
+    def __init__(self, smap: SourceMap, origin: Path | None = None, includes: bool = False) -> None:
+        self.includes = includes
         self.smap = smap
         self.findings: list[Finding] = []
         self._seen: set[int] = set()
+        self._trees: list[yaml.Node] = []  # keep included trees alive so node ids stay unique
+        self.file = smap.file  # display name of the file being built
+        self.root_dir = origin.resolve().parent if origin else None
+        self.dir = self.root_dir
+        self.stack: list[Path] = [origin.resolve()] if origin else []
+        self.files: list[Path] = list(self.stack)
+        self.total = origin.stat().st_size if origin else 0
 
     def error(self, node: yaml.Node, rule: str, message: str, hint: str = "", path: PathT = ()) -> None:
         mark = node.start_mark
         self.findings.append(
             Finding(
-                Location(self.smap.file, mark.line + 1, mark.column + 1),
+                Location(self.file, mark.line + 1, mark.column + 1),
                 Severity.ERROR,
                 rule,
                 message,
@@ -122,6 +142,10 @@ class _Builder:
             return None
         self._seen.add(id(node))
         self.smap.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if self.file != self.smap.file:
+            self.smap.value_files[path] = self.file
+        elif path in self.smap.value_files:  # an include directive replaced by the root's own value
+            del self.smap.value_files[path]
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
@@ -141,6 +165,9 @@ class _Builder:
     def _mapping(self, node: yaml.MappingNode, path: PathT, depth: int) -> dict[str, Any]:
         if node.tag != _STD + "map":
             self.error(node, "YAML-TAG", f"tag {node.tag!r} is not allowed", "remove the tag", path)
+        include = self._include_directive(node, path) if self.includes else None
+        if include is not None:
+            return self._include(include, path, depth)
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _STD + "merge":
@@ -160,8 +187,81 @@ class _Builder:
                 )
                 continue
             self.smap.keys[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            if self.file != self.smap.file:
+                self.smap.key_files[child] = self.file
             out[key] = self.build(value_node, child, depth + 1)
         return out
+
+    def _include_directive(self, node: yaml.MappingNode, path: PathT) -> yaml.ScalarNode | None:
+        """The path node of ``{include: path}``, or None if the mapping is ordinary data."""
+        keys = [k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)]
+        if INCLUDE_KEY not in keys:
+            return None
+        if len(node.value) != 1 or not isinstance(node.value[0][1], yaml.ScalarNode):
+            self.error(node, "YAML-INCLUDE", "'include:' must be the only key of its mapping and name one file", "write the other keys inside the included file", path)
+            return None
+        return node.value[0][1]
+
+    def _include(self, node: yaml.ScalarNode, path: PathT, depth: int) -> Any:
+        """Build the content of an included file in place of the directive."""
+        target = self._include_target(node, path)
+        if target is None:
+            return None
+        display = str(Path(self.smap.file).parent / target.relative_to(self.root_dir))
+        size = target.stat().st_size
+        self.total += size
+        if size > MAX_FILE_BYTES or self.total > MAX_TOTAL_BYTES or len(self.files) >= MAX_INCLUDES:
+            self.error(node, "YAML-SIZE", f"{display}: over the limits of {MAX_FILE_BYTES:,} bytes per file, {MAX_TOTAL_BYTES:,} bytes or {MAX_INCLUDES} files per dossier", "move long narrative into attached documents", path)
+            return None
+        if target not in self.files:
+            self.files.append(target)
+        text, findings = _decode(target.read_bytes(), display)
+        self.findings += findings
+        if text is None:
+            return None
+        try:
+            root = yaml.compose(text, Loader=_Loader)
+        except yaml.YAMLError as exc:
+            self.findings.append(_syntax_finding(exc, display))
+            return None
+        if root is None:
+            self.error(node, "YAML-EMPTY", f"included file {display} is empty", "remove the include or fill the file", path)
+            return None
+        self._trees.append(root)
+        saved = (self.file, self.dir)
+        self.file, self.dir = display, target.parent
+        self.stack.append(target)
+        try:
+            return self.build(root, path, depth + 1)
+        finally:
+            self.stack.pop()
+            self.file, self.dir = saved
+
+    def _include_target(self, node: yaml.ScalarNode, path: PathT) -> Path | None:
+        rel = node.value
+        fail = lambda message, hint="": self.error(node, "YAML-INCLUDE", message, hint, path)  # noqa: E731
+        if self.dir is None or self.root_dir is None:
+            fail("includes are only possible in a dossier read from a file")
+            return None
+        if not rel or rel.startswith(("/", "~", "\\")) or "\\" in rel or re.match(r"^[A-Za-z]:", rel):
+            fail(f"include {rel!r} is not a relative path", "write a path relative to this file with / separators, e.g. studies/tox-001.yaml")
+            return None
+        try:
+            target = (self.dir / rel).resolve(strict=True)
+        except (OSError, RuntimeError):
+            fail(f"included file {rel!r} does not exist", "check the path; it is relative to the file that includes it")
+            return None
+        if not target.is_relative_to(self.root_dir):
+            fail(f"include {rel!r} leaves the dossier's folder", f"included files must be inside {self.root_dir.name}/ (symbolic links are resolved first)")
+            return None
+        if target.suffix.lower() not in {".yaml", ".yml"} or not target.is_file():
+            fail(f"include {rel!r} is not a YAML file", "only regular .yaml or .yml files can be included")
+            return None
+        if target in self.stack:
+            chain = self.stack[self.stack.index(target):] + [target]
+            fail("include cycle: " + " → ".join(str(p.relative_to(self.root_dir)) for p in chain), "remove one of these includes")
+            return None
+        return target
 
     def _invisible(self, node: yaml.Node, text: str, path: PathT) -> None:
         for i, ch in enumerate(text):
@@ -169,7 +269,7 @@ class _Builder:
                 kind = "bidirectional control" if ch in _BIDI else "invisible"
                 self.findings.append(
                     Finding(
-                        Location(self.smap.file, node.start_mark.line + 1, node.start_mark.column + 1),
+                        Location(self.file, node.start_mark.line + 1, node.start_mark.column + 1),
                         Severity.ERROR if ch in _BIDI else Severity.WARNING,
                         "YAML-INVISIBLE",
                         f"{kind} character U+{ord(ch):04X} at position {i + 1} of {text[:40]!r}",
@@ -207,6 +307,8 @@ class _Builder:
         return node.value
 
 
+INCLUDE_KEY = "include"
+
 # A whole value written as <lower-case words>, as the starters of `dossier init` write them.
 PLACEHOLDER = re.compile(r"^<[a-z][^<>\n]*>$")
 
@@ -231,39 +333,49 @@ def _decode(raw: bytes, file: str) -> tuple[str | None, list[Finding]]:
         ]
 
 
-def load_text(text: str, file: str, *, mapping: bool = True) -> LoadResult:
-    """Parse YAML text; never raises for bad input, returns findings instead."""
+def _syntax_finding(exc: yaml.YAMLError, file: str) -> Finding:
+    if not isinstance(exc, yaml.MarkedYAMLError):  # e.g. composer errors without marks
+        return Finding(Location(file, 1, 1), Severity.ERROR, "YAML-SYNTAX", str(exc))
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = exc.problem or "invalid YAML"
+    if exc.context:
+        problem = f"{problem} ({exc.context})"
+    hint = "YAML indents with spaces, never tabs" if "\t" in problem or "tab" in problem else (
+        "check indentation and quoting on this line and the one before"
+    )
+    return Finding(Location(file, line, col), Severity.ERROR, "YAML-SYNTAX", problem, hint=hint)
+
+
+def load_text(text: str, file: str, *, mapping: bool = True, origin: Path | None = None, includes: bool = False) -> LoadResult:
+    """Parse YAML text; never raises for bad input, returns findings instead.
+
+    With `includes` (dossier files), ``{include: path}`` mappings are replaced by the named
+    file; `origin` is the file the text was read from: includes resolve relative to it and may
+    not leave its folder. Text without an origin cannot include files. (Pack manifests have
+    their own `include:` with variables and read YAML without this.)
+    """
     smap = SourceMap(file)
     try:
         root = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = exc.problem or "invalid YAML"
-        if exc.context:
-            problem = f"{problem} ({exc.context})"
-        hint = "YAML indents with spaces, never tabs" if "\t" in problem or "tab" in problem else (
-            "check indentation and quoting on this line and the one before"
-        )
-        return LoadResult(None, smap, [Finding(Location(file, line, col), Severity.ERROR, "YAML-SYNTAX", problem, hint=hint)])
-    except yaml.YAMLError as exc:  # e.g. composer errors without marks
-        return LoadResult(None, smap, [Finding(Location(file, 1, 1), Severity.ERROR, "YAML-SYNTAX", str(exc))])
+    except yaml.YAMLError as exc:
+        return LoadResult(None, smap, [_syntax_finding(exc, file)])
     if root is None:
         return LoadResult(
             None,
             smap,
             [Finding(Location(file, 1, 1), Severity.ERROR, "YAML-EMPTY", "the file is empty", hint="start from examples/car-t/dossier.yaml")],
         )
-    builder = _Builder(smap)
+    builder = _Builder(smap, origin, includes)
     data = builder.build(root, ())
     if mapping and not isinstance(root, yaml.MappingNode):
         kind = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
         builder.error(root, "YAML-ROOT", f"the top level is {kind}, not a mapping of keys to values", "the file must start with keys such as 'submission:'")
         data = None
-    return LoadResult(data, smap, builder.findings)
+    return LoadResult(data, smap, builder.findings, builder.files)
 
 
-def load_file(path: Path, display: str | None = None, *, mapping: bool = True) -> LoadResult:
+def load_file(path: Path, display: str | None = None, *, mapping: bool = True, includes: bool = False) -> LoadResult:
     """Read and parse a YAML file. OSError propagates (the caller maps it to exit 2)."""
     file = display or str(path)
     size = path.stat().st_size
@@ -284,4 +396,4 @@ def load_file(path: Path, display: str | None = None, *, mapping: bool = True) -
     text, findings = _decode(path.read_bytes(), file)
     if text is None:
         return LoadResult(None, SourceMap(file), findings)
-    return load_text(text, file, mapping=mapping)
+    return load_text(text, file, mapping=mapping, origin=path, includes=includes)

@@ -44,12 +44,17 @@ INPUT_RULES = {
     "YAML-DEPTH": "Nesting is at most 64 levels deep.",
     "YAML-SIZE": "The file is at most 5 MB.",
     "YAML-LONG": "A single value is at most 200,000 characters.",
+    "YAML-INCLUDE": "Every `include:` names a YAML file inside the dossier's folder, relative to the including file, without cycles.",
     "YAML-INVISIBLE": "No bidirectional controls (error) or zero-width characters (warning) that could hide a difference.",
     "INPUT-PLACEHOLDER": "No value is left as a <placeholder> (the form `dossier init` starters use for what to fill in).",
     "SCHEMA-MISSING": "A field the schema requires is present.",
     "SCHEMA-UNKNOWN-KEY": "Every key is known to the schema (misspellings are caught, with a suggestion).",
     "SCHEMA-TYPE": "Every value has the type the schema expects (text, number, list, mapping, date).",
     "SCHEMA-VALUE": "Every value is allowed: one of the listed choices, in range, well-formed.",
+    "VERIFY-MANIFEST": "dossier verify: the manifest is readable.",
+    "VERIFY-MISSING": "dossier verify: every file the manifest lists exists.",
+    "VERIFY-CHANGED": "dossier verify: every file the manifest lists has the recorded SHA-256.",
+    "VERIFY-TOOL": "dossier verify: the installed tool and templates are those that built the document (information).",
     "DOS-WAIVER-001": "A waiver names a rule that exists.",
     "DOS-WAIVER-002": "A waiver covers at least one finding (stale waivers are reported).",
 }
@@ -58,7 +63,7 @@ INPUT_RULES = {
 def _input_rules() -> dict[str, RuleInfo]:
     out = {}
     for rid, title in INPUT_RULES.items():
-        sev = Severity.WARNING if rid == "DOS-WAIVER-002" else Severity.ERROR  # YAML-INVISIBLE: error for bidi
+        sev = Severity.WARNING if rid == "DOS-WAIVER-002" else Severity.INFO if rid == "VERIFY-TOOL" else Severity.ERROR  # YAML-INVISIBLE: error for bidi
         out[rid] = RuleInfo(rid, sev, title, "dossier input rules", "input")
     return out
 
