@@ -34,6 +34,8 @@ class Loaded:
     findings: list[Finding]
     files: list[Path] = field(default_factory=list)
     """Every YAML file read: the root, then each included file."""
+    attachments: list = field(default_factory=list)
+    """Attached PDFs that passed their checks (dossier.attachments.Attachment)."""
 
 
 @dataclass
@@ -103,7 +105,14 @@ def load(path: Path) -> Loaded:
     if has_errors(structural) or result.data is None:
         return Loaded(path, None, result.source_map, sort_findings(result.findings), result.files)
     dossier, findings = validate(result.data, result.source_map)
-    return Loaded(path, dossier, result.source_map, sort_findings(result.findings + findings), result.files)
+    attached = []
+    if dossier is not None:
+        from dossier import attachments
+
+        if attachments.collect(dossier):
+            attached, more = attachments.check(dossier, path, result.source_map)
+            findings = findings + more
+    return Loaded(path, dossier, result.source_map, sort_findings(result.findings + findings), result.files, attached)
 
 
 def targets_for(target: str) -> list[str]:
@@ -253,13 +262,14 @@ def build(
         section_title = f"{section} {section_title}" if section in pack.alias_titles else section_title
         for n in nodes:
             _relevel(n, 1)
-    out = _check_output(output or default_output(loaded, target, fmt, section, draft), loaded.files or [loaded.path])
+    out = _check_output(output or default_output(loaded, target, fmt, section, draft), (loaded.files or [loaded.path]) + [a.path for a in loaded.attachments])
     options = RenderOptions(
         draft=draft,
         section_title=section_title,
         missing=missing if draft else {},
         tool_version=__version__,
         justifications=[f for f in result.check.findings if f.waiver or f.not_applicable],
+        attachments={a.file: a for a in loaded.attachments},
     )
     if fmt == "html":
         steps = Steps(on_progress)
@@ -308,7 +318,7 @@ def write_manifest(result: BuildResult, target: str, fmt: str, section: str | No
     out = result.output.with_name(result.output.name + ".manifest.json")
     doc = manifest.document(
         manifest_path=out,
-        inputs=[(f, "dossier" if i == 0 else "include") for i, f in enumerate(files)],
+        inputs=[(f, "dossier" if i == 0 else "include") for i, f in enumerate(files)] + [(a.path, "attachment") for a in loaded.attachments],
         outputs=[result.output],
         target=target,
         fmt=fmt,

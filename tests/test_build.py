@@ -36,12 +36,15 @@ def built(tmp_path_factory) -> dict[tuple[str, str], Path]:
 
 
 def outline_titles(pdf: pikepdf.Pdf) -> list[tuple[int, str]]:
+    """Bookmarks as (depth, title); an attached document's own bookmarks, nested under its
+    section, are checked separately (test_attached_documents_are_in_place)."""
     out = []
 
     def walk(items, depth):
         for item in items:
             out.append((depth, item.title))
-            walk(item.children, depth + 1)
+            if not item.title.startswith("Attachment "):
+                walk(item.children, depth + 1)
 
     with pdf.open_outline() as ol:
         walk(ol.root, 1)
@@ -284,3 +287,43 @@ def test_no_text_runs_outside_the_page_margins(built, name, target):
             if float(xmin) < 0.75 * 72 - 1 or float(xmax) > float(width) - 0.5 * 72 + 1:
                 outside.append((number, word))
     assert outside == []
+
+
+def test_attached_documents_are_in_place_bookmarked_listed_and_linked(built):
+    """The CAR-T example attaches a study report, the protocol and the IB: each has a section
+    (listed in the contents) with a cover sheet, then the document's pages with its own text; its
+    bookmarks are nested under the section; the study summary links to the attachment."""
+    import re
+
+    from dossier.attachments import collect
+
+    path = built[("car-t", "ind")]
+    d = api.load(EXAMPLES / "car-t").dossier
+    docs = [doc for _, doc in collect(d)]
+    assert {doc.number for doc in docs} == {"KBT-RPT-NC-004", "KBT19-101", "KBT-1901-IB"}
+    pages = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True).stdout.split("\f")
+    with pikepdf.open(path) as pdf:
+        index = {p.objgen: i for i, p in enumerate(pdf.pages)}
+        with pdf.open_outline() as ol:
+            items = []
+
+            def walk(nodes):
+                for n in nodes:
+                    items.append(n)
+                    walk(n.children)
+
+            walk(ol.root)
+            for doc in docs:
+                [item] = [i for i in items if i.title.startswith("Attachment ") and f"({doc.number})" in i.title]
+                cover = index[item.destination[0].objgen]
+                assert "Attached document" in pages[cover] and doc.file in pages[cover]
+                with pikepdf.open((EXAMPLES / "car-t" / doc.file.replace("../", "")).resolve()) as src:
+                    n = len(src.pages)
+                for k in range(1, n + 1):  # every page of the attachment, with its own footer, in order
+                    assert re.search(rf"page {k} of {n}", pages[cover + k]), (doc.number, k)
+                assert item.children, f"{doc.number}: its bookmarks are nested under its section"
+                assert all(cover < index[c.destination[0].objgen] <= cover + n for c in item.children)
+        toc = "".join(pages[1:4])
+        assert all(doc.title in toc.replace("\n", " ") or doc.number in toc for doc in docs)
+        links = {str(a.get("/Dest", "")) for p in pdf.pages for a in p.get("/Annots", []) if a.get("/Subtype") == "/Link"}
+    assert "att-documents-kbt-rpt-nc-004-pdf" in links  # the study summary links to its report

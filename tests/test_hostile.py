@@ -191,8 +191,10 @@ def test_manifest_traces_output_to_input(tmp_path):
     assert (out.parent / root["path"]).resolve() == src.resolve() and root["role"] == "dossier"
     assert root["sha256"] == hashlib.sha256(src.read_bytes()).hexdigest()
     # the example is split: every included file is an input too
-    included = sorted((out.parent / e["path"]).resolve() for e in manifest["inputs"][1:])
+    included = sorted((out.parent / e["path"]).resolve() for e in manifest["inputs"] if e["role"] == "include")
     assert included == sorted(p.resolve() for p in src.parent.rglob("*.yaml") if p != src)
+    attached = sorted((out.parent / e["path"]).resolve() for e in manifest["inputs"] if e["role"] == "attachment")
+    assert attached == sorted(p.resolve() for p in src.parent.rglob("*.pdf"))
     assert manifest["outputs"][0]["sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()
     assert manifest["document_date"] == "2026-11-02" and manifest["target"] == "ind"
     assert len(manifest["templates_sha256"]) == 64

@@ -72,8 +72,8 @@ def test_nested_includes_resolve_relative_to_the_including_file(tmp_path):
     ("..\\\\x.yaml", "not a relative path"),
     ("../outside.yaml", "leaves the dossier's folder"),
     ("nope.yaml", "does not exist"),
-    ("notes.txt", "not a YAML file"),
-    ("sub", "not a YAML file"),
+    ("notes.txt", "is not a .yaml/.yml file"),
+    ("sub", "is not a .yaml/.yml file"),
 ])
 def test_hostile_or_wrong_include_paths_are_refused_with_a_location(tmp_path, target, expect):
     (tmp_path / "outside.yaml").write_text("a: 1\n", encoding="utf-8")

@@ -36,10 +36,10 @@ def test_an_untouched_build_verifies(built, capsys):
     assert code == 0 and out == "" and "every file matches" in err
     doc = json.loads(manifest.read_text())
     assert doc["sign_off"]["name"] == "R. Okafor, Regulatory Affairs"
-    assert {e["role"] for e in doc["inputs"]} == {"dossier", "include"}
+    assert {e["role"] for e in doc["inputs"]} == {"dossier", "include", "attachment"}
 
 
-@pytest.mark.parametrize("which", ["dossier.yaml", "nonclinical/kbt-nc-003.yaml", "quality/lots.yaml", "OUTPUT"])
+@pytest.mark.parametrize("which", ["dossier.yaml", "nonclinical/kbt-nc-003.yaml", "quality/lots.yaml", "documents/kbt-1901-ib.pdf", "OUTPUT"])
 def test_a_one_byte_change_to_any_input_or_output_is_reported(built, capsys, which):
     src, out, manifest = built
     changed = out if which == "OUTPUT" else src / which

@@ -238,28 +238,19 @@ class _Builder:
             self.file, self.dir = saved
 
     def _include_target(self, node: yaml.ScalarNode, path: PathT) -> Path | None:
-        rel = node.value
-        fail = lambda message, hint="": self.error(node, "YAML-INCLUDE", message, hint, path)  # noqa: E731
+        from dossier.io.paths import UnsafePath, resolve_inside
+
         if self.dir is None or self.root_dir is None:
-            fail("includes are only possible in a dossier read from a file")
-            return None
-        if not rel or rel.startswith(("/", "~", "\\")) or "\\" in rel or re.match(r"^[A-Za-z]:", rel):
-            fail(f"include {rel!r} is not a relative path", "write a path relative to this file with / separators, e.g. studies/tox-001.yaml")
+            self.error(node, "YAML-INCLUDE", "includes are only possible in a dossier read from a file", "", path)
             return None
         try:
-            target = (self.dir / rel).resolve(strict=True)
-        except (OSError, RuntimeError):
-            fail(f"included file {rel!r} does not exist", "check the path; it is relative to the file that includes it")
-            return None
-        if not target.is_relative_to(self.root_dir):
-            fail(f"include {rel!r} leaves the dossier's folder", f"included files must be inside {self.root_dir.name}/ (symbolic links are resolved first)")
-            return None
-        if target.suffix.lower() not in {".yaml", ".yml"} or not target.is_file():
-            fail(f"include {rel!r} is not a YAML file", "only regular .yaml or .yml files can be included")
+            target = resolve_inside(self.root_dir, self.dir, node.value, {".yaml", ".yml"}, "include")
+        except UnsafePath as exc:
+            self.error(node, "YAML-INCLUDE", exc.message, exc.hint, path)
             return None
         if target in self.stack:
             chain = self.stack[self.stack.index(target):] + [target]
-            fail("include cycle: " + " → ".join(str(p.relative_to(self.root_dir)) for p in chain), "remove one of these includes")
+            self.error(node, "YAML-INCLUDE", "include cycle: " + " → ".join(str(p.relative_to(self.root_dir)) for p in chain), "remove one of these includes", path)
             return None
         return target
 

@@ -310,6 +310,11 @@ class DocumentRef(Strict):
     version: Text | None = None
     date: dt.date | None = None
     """ISO date, YYYY-MM-DD."""
+    file: Text | None = None
+    """The document as a PDF, relative to the YAML file that names it (inside the dossier's folder):
+    it is checked, recorded in the build manifest and included in the compiled document."""
+    ectd: Text | None = None
+    """eCTD section the document belongs to when filed as its own leaf, e.g. 4.2.3.2 or 1.14.4.1."""
 
     def __str__(self) -> str:
         bits = [self.number]

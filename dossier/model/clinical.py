@@ -166,6 +166,8 @@ class Protocol(Strict):
     short_title: Text | None = None
     version: Text
     date: dt.date | None = None
+    document: DocumentRef | None = None
+    """The full protocol document (a PDF can be attached through document.file)."""
     phase: Phase
     nct_number: Annotated[str, StringConstraints(pattern=r"^NCT\d{8}$")] | None = None
     """ClinicalTrials.gov identifier, e.g. NCT01234567."""

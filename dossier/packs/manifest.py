@@ -85,6 +85,9 @@ class Section(_Strict):
     params: dict[str, str | list[str]] = Field(default_factory=dict)
     """Template parameters (e.g. which study types a Module 4 heading lists)."""
     sections: list[Section] = Field(default_factory=list)
+    attach: list[str] = Field(default_factory=list)
+    """Fact paths of documents (DocumentRef) whose PDF file, when given, is included after this
+    section's content as a child section of its own (cover sheet, then the document's pages)."""
 
 
 class RuleInstance(_Strict):

@@ -88,7 +88,35 @@ def _node(section: Section, d: Dossier, level: int, title: str, item: Any, item_
     node = Node(section, section.id, title, level, anchor, item, item_path, applicable)
     for child in section.sections:
         node.children.extend(_expand(child, d, level + 1, item, item_path, applicable, used))
+    if applicable:
+        node.children.extend(_attachments(section, d, level + 1, item, item_path, used))
     return node
+
+
+ATTACHMENT_TEMPLATE = "_base/attachment.html.j2"
+
+
+def attachment_anchor(file: str) -> str:
+    """The anchor of an attached document's section: templates link to it by file name."""
+    return "att-" + _slug(file)
+
+
+def _attachments(section: Section, d: Dossier, level: int, item: Any, item_path: PathT, used: set[str]) -> list[Node]:
+    """One child node per attached PDF named at the section's `attach` fact paths."""
+    nodes = []
+    for fact in section.attach:
+        relative, path = factpath.split_relative(fact)
+        for where, doc in factpath.resolve(item if relative else d, path, item_path if relative else ()):
+            if doc is None or not getattr(doc, "file", None):
+                continue
+            anchor = attachment_anchor(doc.file)
+            if anchor in used:
+                continue  # the same document attached twice is included once
+            used.add(anchor)
+            sub = Section(id=f"{section.id}-att", label="Attachment", title=doc.title or doc.number, template=ATTACHMENT_TEMPLATE)
+            title = f"{doc.title} ({doc.number})" if doc.title else doc.number
+            nodes.append(Node(sub, sub.id, title, level, anchor, doc, where, True))
+    return nodes
 
 
 def select(pack: Pack, outline: list[Node], section_id: str) -> list[Node]:

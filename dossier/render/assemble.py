@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 import pikepdf
 
+from dossier.render.attach import slot_of
+
 
 @dataclass
 class PartInfo:
@@ -92,7 +94,7 @@ def assemble(parts: list[tuple[bytes, PartInfo]], own: list[set[str]], folios: l
             warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
             out.pages.extend(src.pages)
         for name, (page, params) in info.dests.items():
-            if name in own[k]:
+            if name in own[k] or slot_of(name) in own[k]:  # attachment slot pages travel with their section
                 dests[name] = (base + page, params)
         outline += [(levels.get(title, depth), title, base + page, params) for depth, title, page, params in info.outline]
         base += info.pages
@@ -104,7 +106,7 @@ def assemble(parts: list[tuple[bytes, PartInfo]], own: list[set[str]], folios: l
         raise ValueError(f"folio has {len(folio_pages)} pages for {len(out.pages)} document pages")
     for number, (page, over) in enumerate(zip(out.pages, folio_pages), 1):
         _overlay(out, page, over, number)
-    _share_fonts(out)
+    share_fonts(out)
     buf = io.BytesIO()
     out.save(buf, deterministic_id=True, min_version="1.7")
     for src in [*opened, *folio_pdfs]:
@@ -154,7 +156,7 @@ def _write_outline(out: pikepdf.Pdf, items: list[tuple[int, str, int, list]]) ->
             stack.append((depth, entry.children))
 
 
-def _share_fonts(out: pikepdf.Pdf) -> None:
+def share_fonts(out: pikepdf.Pdf) -> None:
     """Every part embeds the same whole fonts: keep one copy of each font file."""
     seen: dict[tuple[str, str], pikepdf.Object] = {}
     for obj in out.objects:

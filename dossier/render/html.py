@@ -10,7 +10,7 @@ from typing import Any
 from dossier import factpath
 from dossier.model import Dossier
 from dossier.packs.manifest import Pack
-from dossier.packs.outline import Node
+from dossier.packs.outline import attachment_anchor, Node
 from dossier.render.env import make_env
 from dossier.rules import Missing
 
@@ -32,6 +32,8 @@ class RenderOptions:
     hidden_anchors: list[str] = field(default_factory=list)
     sizing_only: bool = False
     """Front mode: laid out only to count its pages (contents without dot leaders, which are slow)."""
+    attachments: dict = field(default_factory=dict)
+    """Attached PDFs by the file name the YAML gives (dossier.attachments.Attachment)."""
     fragments: list[str] = field(default_factory=list)
     """Body mode: pre-rendered section HTML (from `render_fragment`) to lay out."""
     all_nodes: list | None = None
@@ -93,6 +95,9 @@ def _context(pack: Pack, d: Dossier, nodes: list[Node], options: RenderOptions) 
         "present": factpath.present,
         "front_matter": pack.front_matter if options.section_title is None else [],
         "justifications": options.justifications if options.section_title is None else [],
+        "attachments": options.attachments,
+        "attachment_anchor": attachment_anchor,
+        "rendered_anchors": {n.anchor for root in options.all_nodes or nodes for n in root.walk()},
     }
     return context
 

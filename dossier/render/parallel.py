@@ -68,7 +68,7 @@ def build_single(pack: Pack, d: Dossier, outline: list[Node], options: RenderOpt
     steps.plan(["HTML", "layout", "finishing"])
     html = render_html(pack, d, outline, options)
     steps.advance()
-    return html_to_pdf(html, extra_roots=extra_roots, on_stage=steps.advance)
+    return html_to_pdf(html, extra_roots=extra_roots, on_stage=steps.advance, attachments=options.attachments)
 
 
 def build_parallel(
@@ -118,7 +118,7 @@ def build_parallel(
             front_info = front_piece[1]
     steps.advance()
     levels = {f"{n.label} {n.title}": n.level for root in outline for n in root.walk()}
-    pdf = finish_pdf(assemble([front_piece, *body], [front_own, *owns], [raw for raw, _ in folio_pieces], levels))
+    pdf = finish_pdf(assemble([front_piece, *body], [front_own, *owns], [raw for raw, _ in folio_pieces], levels), options.attachments)
     steps.advance()
     return pdf
 

@@ -57,20 +57,24 @@ def render_raw(html: str, extra_roots: list[Path] | None = None) -> bytes:
         raise RenderError(f"rendering refused a resource: {exc}") from None
 
 
-def html_to_pdf(html: str, *, extra_roots: list[Path] | None = None, on_stage: Callable[[], None] | None = None) -> bytes:
+def html_to_pdf(html: str, *, extra_roots: list[Path] | None = None, on_stage: Callable[[], None] | None = None, attachments: dict | None = None) -> bytes:
     """Lay out `html` in one pass and return finished PDF bytes (page mode, fonts, linearised).
     `on_stage()` is called after the layout and after the finishing."""
     raw = render_raw(html, extra_roots)
     if on_stage is not None:
         on_stage()
-    pdf = finish_pdf(raw)
+    pdf = finish_pdf(raw, attachments)
     if on_stage is not None:
         on_stage()
     return pdf
 
 
-def finish_pdf(raw: bytes) -> bytes:
+def finish_pdf(raw: bytes, attachments: dict | None = None) -> bytes:
+    """Page mode, font names, attached documents drawn into their slots; linearised, deterministic ID."""
+    from dossier.render import attach
+
     with pikepdf.open(io.BytesIO(raw)) as pdf:
+        attach.apply(pdf, attachments or {})
         if "/Outlines" in pdf.Root and "/First" in pdf.Root.Outlines:
             pdf.Root.PageMode = pikepdf.Name.UseOutlines
         _strip_subset_tags(pdf)

@@ -51,6 +51,8 @@ INPUT_RULES = {
     "SCHEMA-UNKNOWN-KEY": "Every key is known to the schema (misspellings are caught, with a suggestion).",
     "SCHEMA-TYPE": "Every value has the type the schema expects (text, number, list, mapping, date).",
     "SCHEMA-VALUE": "Every value is allowed: one of the listed choices, in range, well-formed.",
+    "ATT-FILE": "Every attached document (`file:` of a document reference) is a PDF inside the dossier's folder.",
+    "ATT-PDF": "Every attached PDF opens and passes the submission preflight checks (version, no security, fonts embedded, bookmarks, page size, text).",
     "VERIFY-MANIFEST": "dossier verify: the manifest is readable.",
     "VERIFY-MISSING": "dossier verify: every file the manifest lists exists.",
     "VERIFY-CHANGED": "dossier verify: every file the manifest lists has the recorded SHA-256.",
