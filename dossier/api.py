@@ -232,6 +232,7 @@ def build(
     use_cache: bool = True,
     on_progress: ProgressCallback | None = None,
     sign_off: str | None = None,
+    layout: str = "compiled",
 ) -> BuildResult:
     """Check, then render. PDFs of whole documents are laid out in `jobs` parallel processes
     (default: the number of cores) and assembled; `jobs=1` lays out in a single pass. Both give
@@ -246,6 +247,10 @@ def build(
         raise UsageError(f"unknown target {target!r}", hint=f"choose one of: {', '.join(available())}")
     if fmt not in ("pdf", "html"):
         raise UsageError(f"unknown format {fmt!r}", hint="choose pdf or html")
+    if layout not in ("compiled", "ectd"):
+        raise UsageError(f"unknown layout {layout!r}", hint="choose compiled or ectd")
+    if layout == "ectd" and (fmt != "pdf" or section):
+        raise UsageError("--layout ectd writes whole documents as PDF", hint="drop --format html and --section")
     loaded = load(path)
     if loaded.dossier is None:
         return BuildResult(CheckResult(loaded, loaded.findings))
@@ -254,6 +259,9 @@ def build(
     result = BuildResult(CheckResult(loaded, sort_findings(loaded.findings + pc.findings), [report]))
     if not result.check.ok and not draft:
         return result
+    if layout == "ectd":
+        out_dir = output or loaded.path.parent / f"{_slug(loaded.dossier.product.code)}-{target}-ectd"
+        return _build_ectd(result, loaded, pack, outline, target, out_dir, draft, sign_off, on_progress)
     nodes = outline
     section_title = None
     if section:
@@ -305,7 +313,64 @@ def build(
     return result
 
 
-def write_manifest(result: BuildResult, target: str, fmt: str, section: str | None, draft: bool, sign_off: str | None = None) -> Path:
+def _build_ectd(result: BuildResult, loaded: Loaded, pack, outline, target: str, out_dir: Path, draft: bool, sign_off: str | None, on_progress) -> BuildResult:
+    """One PDF per leaf of the pack's eCTD table, attachments copied beside, MD5 list; atomic."""
+    import dataclasses
+    import shutil
+
+    from dossier import ectd
+    from dossier.packs.outline import attachment_anchor
+    from dossier.preflight import preflight as run_preflight
+    from dossier.progress import Steps
+    from dossier.render.html import RenderOptions, render_html
+    from dossier.render.pdf import html_to_pdf
+
+    if pack.ectd is None:
+        raise UsageError(f"the {target} pack has no eCTD layout")
+    leaves, placed = ectd.plan(pack, outline, loaded.dossier.product.code)
+    steps = Steps(on_progress)
+    steps.plan(["documents"] * len(leaves) + ["checksums"])
+    tmp = ectd.staging(out_dir)
+    try:
+        files: list[Path] = []
+        by_anchor = {attachment_anchor(a.file): a for a in loaded.attachments}
+        for anchor, rel in placed.items():
+            if anchor in by_anchor:
+                dest = tmp / rel
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(by_anchor[anchor].path, dest)
+                files.append(dest)
+        base = RenderOptions(draft=draft, tool_version=__version__, attachments={a.file: a for a in loaded.attachments})
+        for leaf in leaves:
+            from dossier.packs.outline import _item_name
+
+            node = ectd.without_attachments(leaf.node)
+            about = _item_name(leaf.node.item) if leaf.node.item_path else ""
+            title = f"{leaf.node.label} {leaf.node.title}" + (f" — {about}" if about and about not in leaf.node.title else "")
+            opts = dataclasses.replace(base, section_title=title, external_links=ectd.relative_links(leaf, placed))
+            pdf = ectd.remote_links(html_to_pdf(render_html(pack, loaded.dossier, [node], opts), extra_roots=[loaded.path.parent]))
+            dest = tmp / leaf.path
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_bytes(pdf)
+            problems = [f for f in run_preflight(dest, page_size=pack.page.preflight_size) if f.severity is Severity.ERROR]
+            if problems:
+                raise PreflightFailure(f"{leaf.path} fails preflight ({problems[0].rule}: {problems[0].message}); this is a bug in dossier")
+            files.append(dest)
+            steps.advance()
+        root = tmp / pack.ectd.sequence if pack.ectd.sequence else tmp
+        files.append(ectd.write_checksums(root, files))
+        steps.advance()
+    except BaseException:
+        ectd.discard(tmp)
+        raise
+    ectd.publish(tmp, out_dir)
+    result.output = out_dir
+    outputs = [out_dir / f.relative_to(tmp) for f in files]
+    result.manifest = write_manifest(result, target, "pdf", None, draft, sign_off, outputs=outputs, layout="ectd")
+    return result
+
+
+def write_manifest(result: BuildResult, target: str, fmt: str, section: str | None, draft: bool, sign_off: str | None = None, *, outputs: list[Path] | None = None, layout: str = "compiled") -> Path:
     """`<output>.manifest.json`: what produced the output, so a submitted document can be traced to its inputs."""
     import json
 
@@ -315,11 +380,11 @@ def write_manifest(result: BuildResult, target: str, fmt: str, section: str | No
     assert result.output is not None and result.check.loaded.dossier is not None
     loaded = result.check.loaded
     files = loaded.files or [loaded.path]
-    out = result.output.with_name(result.output.name + ".manifest.json")
+    out = result.output.with_name(result.output.name + ".manifest.json")  # for a layout folder: beside it
     doc = manifest.document(
         manifest_path=out,
         inputs=[(f, "dossier" if i == 0 else "include") for i, f in enumerate(files)] + [(a.path, "attachment") for a in loaded.attachments],
-        outputs=[result.output],
+        outputs=outputs or [result.output],
         target=target,
         fmt=fmt,
         section=section,
@@ -328,6 +393,7 @@ def write_manifest(result: BuildResult, target: str, fmt: str, section: str | No
         findings=result.check.reports[0].as_dict() if result.check.reports else {},
         sign_off=sign_off,
     )
+    doc["layout"] = layout
     atomic_write(out, (json.dumps(doc, indent=2) + "\n").encode("utf-8"))
     return out
 

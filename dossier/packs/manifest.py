@@ -128,6 +128,23 @@ class PageSetup(_Strict):
     """Size name for `dossier preflight --page-size`: letter or a4."""
 
 
+class EctdLeaf(_Strict):
+    section: SectionId
+    """A section id of the pack's tree; a repeated section gives one leaf per item."""
+    folder: str
+    """Folder relative to the sequence folder; {item} is the repeated item's id, {code} the product code."""
+    file: str
+    """File name without .pdf (same placeholders)."""
+
+
+class EctdLayout(_Strict):
+    sequence: str = ""
+    """Sequence folder, e.g. '0001' (empty: the documents go directly into OUTDIR)."""
+    basis: str
+    """Where the folder and file names come from, and how sure that is."""
+    leaves: list[EctdLeaf] = Field(min_length=1)
+
+
 class Pack(_Strict):
     name: str
     title: str
@@ -150,3 +167,5 @@ class Pack(_Strict):
     """Templates rendered after the table of contents (e.g. the 312.23 cross-reference)."""
     sections: list[Section]
     rules: list[RuleInstance] = Field(default_factory=list)
+    ectd: EctdLayout | None = None
+    """Leaf documents and their folders for `dossier build --layout ectd`."""

@@ -33,6 +33,8 @@ class RenderOptions:
     sizing_only: bool = False
     """Front mode: laid out only to count its pages (contents without dot leaders, which are slow)."""
     attachments: dict = field(default_factory=dict)
+    external_links: dict[str, str] = field(default_factory=dict)
+    """Anchor -> relative file link, for sections that are separate files (eCTD layout)."""
     """Attached PDFs by the file name the YAML gives (dossier.attachments.Attachment)."""
     fragments: list[str] = field(default_factory=list)
     """Body mode: pre-rendered section HTML (from `render_fragment`) to lay out."""
@@ -98,6 +100,7 @@ def _context(pack: Pack, d: Dossier, nodes: list[Node], options: RenderOptions) 
         "attachments": options.attachments,
         "attachment_anchor": attachment_anchor,
         "rendered_anchors": {n.anchor for root in options.all_nodes or nodes for n in root.walk()},
+        "external_links": options.external_links,
     }
     return context
 
