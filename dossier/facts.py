@@ -146,6 +146,11 @@ def stem_cell_transplant(d: Dossier) -> bool:
     return d.product.modality is Modality.gene_modified_hsc
 
 
+def dose_escalation(d: Dossier) -> bool:
+    """a protocol tests more than one dose level"""
+    return any(len(p.treatment.dose_levels) > 1 for p in d.clinical.protocols)
+
+
 def long_term_follow_up(d: Dossier) -> bool:
     """the product is genetically modified or a protocol plans long-term follow-up"""
     return genetically_modified(d) or any(p.long_term_follow_up for p in d.clinical.protocols)
@@ -207,6 +212,7 @@ CONDITIONS: dict[str, Condition] = {
         fresh_product,
         stem_cell_transplant,
         long_term_follow_up,
+        dose_escalation,
         impd_needs_s,
         impd_needs_p,
         impd_needs_se,

@@ -53,3 +53,25 @@ def test_removing_each_required_fact_is_reported_at_its_place(name, target):
         hits = [f for f in findings if f.rule == req.id and f.path == path]
         assert hits, f"removing {path} gave no {req.id} finding"
         assert hits[0].location.line >= 1 and hits[0].citation
+
+
+@pytest.mark.parametrize("levels,expected", [(1, False), (2, True)])
+def test_escalation_is_required_only_when_a_phase_1_protocol_tests_several_dose_levels(tmp_path, minimal_text, levels, expected):
+    """A fixed-dose phase 1 trial (e.g. one surgical implant) has no dose escalation to describe."""
+    from dossier import api
+
+    dose = "{value: 1.0e6, entity: CAR-positive viable T cells, basis: per kg}"
+    src = tmp_path / "dossier.yaml"
+    src.write_text(
+        minimal_text
+        + "clinical:\n  protocols:\n    - id: P-1\n      title: t\n      version: '1'\n      phase: '1'\n      design: d\n"
+        "      control: none (single arm)\n      safety_monitoring: s\n"
+        "      objectives: [{level: primary, objective: o, endpoints: [e]}]\n"
+        "      population: {description: p, planned_subjects: 6, inclusion: [i], exclusion: [x]}\n"
+        "      treatment:\n        schedule: s\n        dose_levels:\n"
+        + "".join(f"          - {{level: DL{k}, dose: {dose}}}\n" for k in range(levels)),
+        encoding="utf-8",
+    )
+    findings = api.check(src, "ind").findings
+    assert any(f.rule == "IND-PROT-002" and f.path == "clinical.protocols[0].escalation" for f in findings) is expected
+    assert any(f.rule == "IND-PROT-002" and f.path == "clinical.protocols[0].stopping_rules" for f in findings)
