@@ -341,13 +341,16 @@ def _build_ectd(result: BuildResult, loaded: Loaded, pack, outline, target: str,
                 shutil.copyfile(by_anchor[anchor].path, dest)
                 files.append(dest)
         base = RenderOptions(draft=draft, tool_version=__version__, attachments={a.file: a for a in loaded.attachments})
+        section_anchors: dict[str, str] = {}
+        for leaf in leaves:
+            section_anchors.setdefault(leaf.node.id, leaf.node.anchor)
         for leaf in leaves:
             from dossier.packs.outline import _item_name
 
             node = ectd.without_attachments(leaf.node)
             about = _item_name(leaf.node.item) if leaf.node.item_path else ""
             title = f"{leaf.node.label} {leaf.node.title}" + (f" — {about}" if about and about not in leaf.node.title else "")
-            opts = dataclasses.replace(base, section_title=title, external_links=ectd.relative_links(leaf, placed))
+            opts = dataclasses.replace(base, section_title=title, external_links=ectd.relative_links(leaf, placed, leaves), section_anchors=section_anchors)
             pdf = ectd.remote_links(html_to_pdf(render_html(pack, loaded.dossier, [node], opts), extra_roots=[loaded.path.parent]))
             dest = tmp / leaf.path
             dest.parent.mkdir(parents=True, exist_ok=True)

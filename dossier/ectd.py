@@ -115,9 +115,11 @@ into /GoToR actions with a relative file path (what FDA's PDF specification asks
 between submission files)."""
 
 
-def relative_links(leaf: Leaf, placed: dict[str, str]) -> dict[str, str]:
+def relative_links(leaf: Leaf, placed: dict[str, str], leaves: list[Leaf] = ()) -> dict[str, str]:
+    """Anchor -> relative link for every attachment and every other leaf document."""
     base = os.path.dirname(leaf.path) or "."
-    return {anchor: REL_SCHEME + os.path.relpath(target, base) for anchor, target in placed.items()}
+    targets = {**{other.node.anchor: other.path for other in leaves if other is not leaf}, **placed}
+    return {anchor: REL_SCHEME + os.path.relpath(target, base) for anchor, target in targets.items()}
 
 
 def remote_links(pdf_bytes: bytes) -> bytes:

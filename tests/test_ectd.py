@@ -136,3 +136,12 @@ def test_every_leaf_of_the_ectd_table_is_a_section_of_the_pack(target):
 
     known = set(ids(pack.sections))
     assert pack.ectd and [leaf.section for leaf in pack.ectd.leaves if leaf.section not in known] == []
+
+
+def test_generated_documents_link_to_each_other_by_relative_path(ind):
+    """Form 1571 information points at the transfer of obligations, now a file of its own."""
+    out, _ = ind
+    form = out / "0001/m1/us/form-1571-information.pdf"
+    with pikepdf.open(form) as pdf:
+        targets = [str(a.A.F.F) for p in pdf.pages for a in p.get("/Annots", []) if a.get("/A") is not None and a.A.get("/S") == "/GoToR"]
+    assert targets == ["transfer-of-obligations.pdf"] and (form.parent / targets[0]).is_file()

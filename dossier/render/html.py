@@ -34,6 +34,8 @@ class RenderOptions:
     """Front mode: laid out only to count its pages (contents without dot leaders, which are slow)."""
     attachments: dict = field(default_factory=dict)
     external_links: dict[str, str] = field(default_factory=dict)
+    section_anchors: dict[str, str] = field(default_factory=dict)
+    """Section id -> anchor of sections that are other files (eCTD layout), so they can be linked."""
     """Anchor -> relative file link, for sections that are separate files (eCTD layout)."""
     """Attached PDFs by the file name the YAML gives (dossier.attachments.Attachment)."""
     fragments: list[str] = field(default_factory=list)
@@ -76,6 +78,8 @@ def _context(pack: Pack, d: Dossier, nodes: list[Node], options: RenderOptions) 
     for root in options.all_nodes or nodes:
         for n in root.walk():
             anchors.setdefault(n.id, n.anchor)  # repeated ids link to their first occurrence
+    for sid, anchor in options.section_anchors.items():
+        anchors.setdefault(sid, anchor)
     context = {
         "d": d,
         "pack": pack,
