@@ -319,7 +319,7 @@ def _build_ectd(result: BuildResult, loaded: Loaded, pack, outline, target: str,
     import shutil
 
     from dossier import ectd
-    from dossier.packs.outline import attachment_anchor
+    from dossier.packs.outline import attachment_anchor, item_name
     from dossier.preflight import preflight as run_preflight
     from dossier.progress import Steps
     from dossier.render.html import RenderOptions, render_html
@@ -345,10 +345,8 @@ def _build_ectd(result: BuildResult, loaded: Loaded, pack, outline, target: str,
         for leaf in leaves:
             section_anchors.setdefault(leaf.node.id, leaf.node.anchor)
         for leaf in leaves:
-            from dossier.packs.outline import _item_name
-
             node = ectd.without_attachments(leaf.node)
-            about = _item_name(leaf.node.item) if leaf.node.item_path else ""
+            about = item_name(leaf.node.item) if leaf.node.item_path else ""
             title = f"{leaf.node.label} {leaf.node.title}" + (f" — {about}" if about and about not in leaf.node.title else "")
             opts = dataclasses.replace(base, section_title=title, external_links=ectd.relative_links(leaf, placed, leaves), section_anchors=section_anchors)
             pdf = ectd.remote_links(html_to_pdf(render_html(pack, loaded.dossier, [node], opts), extra_roots=[loaded.path.parent]))

@@ -64,12 +64,8 @@ def check(d: BaseModel, root: Path, smap: SourceMap) -> tuple[list[Attachment], 
     for where, doc in collect(d):
         at = where + ("file",)
         location = smap.locate(at)
-        named_in = Path(location.file)
-        base = named_in.parent if named_in.is_absolute() else (Path.cwd() / named_in).parent
-        if not named_in.exists():
-            base = root.parent
-        try:
-            path = resolve_inside(root.parent, base, doc.file, {".pdf"}, "attachment")
+        try:  # relative to the YAML file that names it (as displayed: absolute or from the working folder)
+            path = resolve_inside(root.parent, Path(location.file).parent, doc.file, {".pdf"}, "attachment")
         except UnsafePath as exc:
             findings.append(Finding(location, Severity.ERROR, "ATT-FILE", exc.message, path=format_path(at), hint=exc.hint))
             continue

@@ -133,7 +133,7 @@ def build(
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Parallel layout processes for PDFs (default: number of cores; 1 = single pass).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Lay out every section again instead of reusing unchanged ones from the cache.")] = False,
     sign_off: Annotated[Optional[str], typer.Option("--sign-off", metavar="NAME", help="Record who built the document in the manifest (a name, not a signature).")] = None,
-    layout: Annotated[Optional[Layout], typer.Option("--layout", help="compiled: one PDF; ectd: one PDF per leaf document in eCTD folders (IND) or the CTIS Part I set (IMPD), -o names the folder.")] = None,
+    layout: Annotated[Layout, typer.Option("--layout", help="compiled: one PDF; ectd: one PDF per leaf document in eCTD folders (IND) or the CTIS Part I set (IMPD), -o names the folder.")] = Layout.compiled,
     progress: Annotated[
         Optional[bool],
         typer.Option(
@@ -149,7 +149,7 @@ def build(
     from dossier.report import text
 
     def run(on_progress=None):
-        return api.build(path, target.value, output=output, fmt=fmt.value, section=section, draft=draft, jobs=jobs, use_cache=not no_cache, on_progress=on_progress, sign_off=sign_off, layout=(layout or Layout.compiled).value)
+        return api.build(path, target.value, output=output, fmt=fmt.value, section=section, draft=draft, jobs=jobs, use_cache=not no_cache, on_progress=on_progress, sign_off=sign_off, layout=layout.value)
 
     if _progress_wanted(progress, sys.stderr, os.environ):
         forced = progress is True

@@ -84,7 +84,7 @@ def plan(pack: Pack, outline: list[Node], product_code: str) -> tuple[list[Leaf]
             if owner is None:
                 owner = _by_ectd_section(pack, node.item.ectd, leaves)
             if owner is None:
-                raise RenderError(f"no eCTD folder for attachment {node.item.file}", )
+                raise RenderError(f"no eCTD folder for attachment {node.item.file}: give it an ectd: section the pack's table places")
             name = slug(Path(node.item.file).stem)[: MAX_NAME - 4] + ".pdf"
             placed[node.anchor] = f"{owner}/{name}" if owner else name
     return leaves, placed

@@ -144,8 +144,6 @@ class _Builder:
         self.smap.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if self.file != self.smap.file:
             self.smap.value_files[path] = self.file
-        elif path in self.smap.value_files:  # an include directive replaced by the root's own value
-            del self.smap.value_files[path]
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):

@@ -49,7 +49,7 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def _item_name(item: Any) -> str:
+def item_name(item: Any) -> str:
     for attr in ("name", "title", "id"):
         value = getattr(item, attr, None)
         if value:
@@ -72,7 +72,7 @@ def _expand(section: Section, d: Dossier, level: int, item: Any, item_path: Path
             pairs = [(base + (i,), it) for i, it in enumerate(items)]
         nodes = []
         for where, it in pairs:
-            title = (section.repeat_title or section.title).replace("{name}", _item_name(it))
+            title = (section.repeat_title or section.title).replace("{name}", item_name(it))
             nodes.append(_node(section, d, level, title, it, where, True, used))
         return nodes
     return [_node(section, d, level, section.title, item, item_path, applicable, used)]

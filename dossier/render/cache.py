@@ -32,13 +32,9 @@ def cache_dir() -> Path:
 def _salt() -> bytes:
     import weasyprint
 
-    from dossier.resources import templates_dir
+    from dossier.manifest import templates_digest
 
-    h = hashlib.sha256(f"dossier {__version__} weasyprint {weasyprint.__version__}".encode())
-    root = templates_dir()
-    for f in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        h.update(f.relative_to(root).as_posix().encode() + hashlib.sha256(f.read_bytes()).digest())
-    return h.digest()
+    return hashlib.sha256(f"dossier {__version__} weasyprint {weasyprint.__version__} templates {templates_digest()}".encode()).digest()
 
 
 def key(html: str) -> str:
