@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING
 from dossier import __version__
 from dossier.errors import InputFileError, OutputError, PreflightFailure, UsageError
 from dossier.findings import Finding, Severity, has_errors, sort_findings
+from dossier.io import guard
 from dossier.io.yamlsource import SourceMap, load_file
 from dossier.model import Dossier
 from dossier.packs import available, load_pack
@@ -36,6 +36,9 @@ class Loaded:
     """Every YAML file read: the root, then each included file."""
     attachments: list = field(default_factory=list)
     """Attached PDFs that passed their checks (dossier.attachments.Attachment)."""
+    inputs: guard.Inputs = field(default_factory=guard.Inputs)
+    """Every file this dossier reads or names (root, includes, attachments), by device and inode:
+    no output may replace one of them."""
 
 
 @dataclass
@@ -80,17 +83,37 @@ class BuildResult:
 
 
 def resolve_input(path: Path) -> Path:
-    """Accept the dossier file, or a folder holding exactly one dossier.yaml."""
+    """Accept the dossier file, or a folder holding a dossier.yaml; either must be a regular file."""
     if path.is_dir():
         candidate = path / "dossier.yaml"
-        if not candidate.is_file():
+        if not candidate.exists():
             raise InputFileError(f"{path}: folder has no dossier.yaml", hint="pass the dossier's YAML file")
-        return candidate
-    if not path.exists():
-        raise InputFileError(f"{path}: no such file", hint="check the path")
-    if not path.is_file():
-        raise InputFileError(f"{path}: not a regular file")
-    return path
+        return guard.input_file(candidate, "dossier's YAML file")
+    return guard.input_file(path, "dossier's YAML file")
+
+
+def _named_files(data, smap: SourceMap, root: Path) -> list[Path]:
+    """Every existing PDF a `file:` value of the raw data names (whether or not the dossier is
+    valid), so that no output can replace an attachment even when validation fails."""
+    from dossier.io.paths import UnsafePath, resolve_inside
+
+    found: list[Path] = []
+    stack: list[tuple[object, tuple]] = [(data, ())]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, dict):
+            for k, v in value.items():
+                if k == "file" and isinstance(v, str):
+                    base = Path(smap.locate(where + (k,)).file).parent
+                    try:
+                        found.append(resolve_inside(root.parent, base, v, {".pdf"}, "attachment"))
+                    except UnsafePath:
+                        pass
+                else:
+                    stack.append((v, where + (k,)))
+        elif isinstance(value, list):
+            stack.extend((v, where + (i,)) for i, v in enumerate(value))
+    return found
 
 
 def load(path: Path) -> Loaded:
@@ -99,11 +122,12 @@ def load(path: Path) -> Loaded:
         result = load_file(path, display=str(path), includes=True)
     except OSError as exc:
         raise InputFileError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    inputs = guard.Inputs([path, *result.files, *_named_files(result.data, result.source_map, path)])
     # an unfilled placeholder is an error, but the file is still validated and checked so a
     # starter shows everything that remains to be done
     structural = [f for f in result.findings if f.rule != "INPUT-PLACEHOLDER"]
     if has_errors(structural) or result.data is None:
-        return Loaded(path, None, result.source_map, sort_findings(result.findings), result.files)
+        return Loaded(path, None, result.source_map, sort_findings(result.findings), result.files, inputs=inputs)
     dossier, findings = validate(result.data, result.source_map)
     attached = []
     if dossier is not None:
@@ -112,7 +136,7 @@ def load(path: Path) -> Loaded:
         if attachments.collect(dossier):
             attached, more = attachments.check(dossier, path, result.source_map)
             findings = findings + more
-    return Loaded(path, dossier, result.source_map, sort_findings(result.findings + findings), result.files, attached)
+    return Loaded(path, dossier, result.source_map, sort_findings(result.findings + findings), result.files, attached, inputs)
 
 
 def targets_for(target: str) -> list[str]:
@@ -179,45 +203,16 @@ def default_output(loaded: Loaded, target: str, fmt: str, section: str | None, d
     return loaded.path.parent / ("-".join(parts) + "." + fmt)
 
 
-def _check_output(out: Path, inputs: list[Path]) -> Path:
-    if out.exists() and out.is_dir():
-        raise OutputError(f"{out}: is a directory", hint="give a file name, e.g. -o out/ind.pdf")
-    if any(out.resolve() == p.resolve() for p in inputs) or any(
-        out.with_name(out.name + ".manifest.json").resolve() == p.resolve() for p in inputs
-    ):
-        raise OutputError(f"{out}: refusing to overwrite an input file", hint="choose another output path")
-    parent = out.parent if str(out.parent) else Path(".")
-    if not parent.is_dir():
-        raise OutputError(f"{parent}: output folder does not exist", hint=f"create it first: mkdir -p {parent}")
-    if not os.access(parent, os.W_OK):
-        raise OutputError(f"{parent}: output folder is not writable")
-    return out
+def output_path(out: Path, loaded: Loaded) -> Path:
+    """`out` after the output guard, and its manifest's path after the same guard: neither may
+    be an input of the dossier, a folder, a device or a FIFO."""
+    target = guard.output_file(out, loaded.inputs)
+    guard.output_file(manifest_path(target), loaded.inputs)
+    return target
 
 
-def atomic_write(out: Path, data: bytes, verify=None) -> None:
-    """Write via a temp file in the same folder; `verify(tmp_path)` may veto before the rename."""
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    except OSError as exc:
-        raise OutputError(f"{out}: cannot write ({exc.strerror or exc})", hint="choose a writable folder") from None
-    tmp_path = Path(tmp)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp_path, 0o666 & ~umask)
-        if verify is not None:
-            verify(tmp_path)
-        os.replace(tmp_path, out)
-    except OSError as exc:
-        tmp_path.unlink(missing_ok=True)
-        raise OutputError(f"{out}: cannot write ({exc.strerror or exc})") from None
-    except BaseException:
-        tmp_path.unlink(missing_ok=True)
-        raise
+def manifest_path(output: Path) -> Path:
+    return output.with_name(output.name + ".manifest.json")
 
 
 def build(
@@ -261,6 +256,7 @@ def build(
         return result
     if layout == "ectd":
         out_dir = output or loaded.path.parent / f"{_slug(loaded.dossier.product.code)}-{target}-ectd"
+        guard.output_file(manifest_path(out_dir), loaded.inputs)
         return _build_ectd(result, loaded, pack, outline, target, out_dir, draft, sign_off, on_progress)
     nodes = outline
     section_title = None
@@ -270,7 +266,7 @@ def build(
         section_title = f"{section} {section_title}" if section in pack.alias_titles else section_title
         for n in nodes:
             _relevel(n, 1)
-    out = _check_output(output or default_output(loaded, target, fmt, section, draft), (loaded.files or [loaded.path]) + [a.path for a in loaded.attachments])
+    out = output_path(output or default_output(loaded, target, fmt, section, draft), loaded)
     options = RenderOptions(
         draft=draft,
         section_title=section_title,
@@ -283,7 +279,7 @@ def build(
         steps = Steps(on_progress)
         steps.plan(["HTML"])
         html = render_html(pack, loaded.dossier, nodes, options)
-        atomic_write(out, html.encode("utf-8"))
+        guard.atomic_write(out, html.encode("utf-8"))
         steps.advance()
         result.output = out
         result.manifest = write_manifest(result, target, fmt, section, draft, sign_off)
@@ -307,7 +303,7 @@ def build(
             first = next(f for f in result.preflight if f.severity is Severity.ERROR)
             raise PreflightFailure(f"the generated PDF fails preflight ({first.rule}: {first.message}); this is a bug in dossier")
 
-    atomic_write(out, pdf, verify)
+    guard.atomic_write(out, pdf, verify)
     result.output = out
     result.manifest = write_manifest(result, target, fmt, section, draft, sign_off)
     return result
@@ -381,7 +377,7 @@ def write_manifest(result: BuildResult, target: str, fmt: str, section: str | No
     assert result.output is not None and result.check.loaded.dossier is not None
     loaded = result.check.loaded
     files = loaded.files or [loaded.path]
-    out = result.output.with_name(result.output.name + ".manifest.json")  # for a layout folder: beside it
+    out = guard.output_file(manifest_path(result.output), loaded.inputs)  # for a layout folder: beside it
     doc = manifest.document(
         manifest_path=out,
         inputs=[(f, "dossier" if i == 0 else "include") for i, f in enumerate(files)] + [(a.path, "attachment") for a in loaded.attachments],
@@ -395,7 +391,7 @@ def write_manifest(result: BuildResult, target: str, fmt: str, section: str | No
         sign_off=sign_off,
     )
     doc["layout"] = layout
-    atomic_write(out, (json.dumps(doc, indent=2) + "\n").encode("utf-8"))
+    guard.atomic_write(out, (json.dumps(doc, indent=2) + "\n").encode("utf-8"))
     return out
 
 
@@ -432,10 +428,9 @@ def init(modality: str, directory: Path, force: bool = False) -> Path:
     if modality not in names:
         raise UsageError(f"unknown modality {modality!r}", hint=f"choose one of: {', '.join(names)}")
     out = directory / starters.FILENAME
-    if out.exists() and not force:
+    if os.path.lexists(out) and not force:
         raise OutputError(f"{out} already exists", hint="choose another directory, or pass --force to replace it")
     if directory.exists() and not directory.is_dir():
         raise OutputError(f"{directory} is not a directory")
     directory.mkdir(parents=True, exist_ok=True)
-    atomic_write(out, starters.render(modality).encode("utf-8"))
-    return out
+    return guard.write_output(out, starters.render(modality).encode("utf-8"))

@@ -80,13 +80,23 @@ def _main(
     """Assemble and check regulatory dossiers (FDA IND, EU IMPD) for cell and gene therapies."""
 
 
-def _write_report(text: str, output: Path | None) -> None:
+def _write_report(text: str, output: Path | None, inputs=None, protect=None) -> None:
+    """To standard output, or atomically to `output` after the output guard (never an input,
+    a folder, a device or a FIFO)."""
     if output is None:
         sys.stdout.write(text)
         return
-    from dossier import api
+    from dossier.io import guard
 
-    api.atomic_write(api._check_output(output, []), text.encode("utf-8"))
+    guard.write_output(output, text.encode("utf-8"), inputs, protect=protect)
+
+
+def _not_a_dossier_file(path: Path) -> str | None:
+    """A report never replaces a YAML or PDF file: those are what dossiers are made of (and a
+    dossier that could not be read names its attachments nowhere we could see)."""
+    if path.suffix.lower() in (".yaml", ".yml", ".pdf"):
+        return f"is a {path.suffix.lower()[1:].upper()} file, and a report never replaces one"
+    return None
 
 
 @app.command()
@@ -106,7 +116,7 @@ def check(
     name, colour = report.resolve_format(fmt.value, sys.stdout if output is None else None)
     rules = catalog(api.targets_for(target.value)) if name in ("sarif", "junit") else {}
     rep = report.Report(result.findings, [r.as_dict() for r in result.reports], rules, __version__, colour and output is None, strict)
-    _write_report(report.render(name, rep), output)
+    _write_report(report.render(name, rep), output, result.loaded.inputs, _not_a_dossier_file)
     if name == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
         with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as fh:
             fh.write(github.step_summary(rep))
@@ -211,11 +221,9 @@ def schema(
     from dossier import api
 
     text = json.dumps(api.schema(), indent=2, ensure_ascii=False) + "\n"
-    if output is None:
-        sys.stdout.write(text)
-        return
-    api.atomic_write(api._check_output(output, []), text.encode("utf-8"))
-    typer.echo(f"wrote {output}", err=True)
+    _write_report(text, output)
+    if output is not None:
+        typer.echo(f"wrote {output}", err=True)
 
 
 @app.command()
@@ -276,15 +284,11 @@ def map_facts(
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the Markdown table here instead of standard output.")] = None,
 ) -> None:
     """Show, for each fact of the YAML, which IND and IMPD sections use it (parity view)."""
-    from dossier import api
     from dossier.packs.factmap import as_markdown
 
-    text = as_markdown()
-    if output is None:
-        sys.stdout.write(text)
-        return
-    api.atomic_write(api._check_output(output, []), text.encode("utf-8"))
-    typer.echo(f"wrote {output}", err=True)
+    _write_report(as_markdown(), output)
+    if output is not None:
+        typer.echo(f"wrote {output}", err=True)
 
 
 PROGRESS_DELAY = 1.0
