@@ -58,7 +58,12 @@ class Finding:
         return self.severity is Severity.ERROR and not self.waiver
 
     def sort_key(self) -> tuple:
-        return (self.location.file, self.location.line, self.location.column, self.rule, self.message)
+        """A total order (file, line, column, rule, then every other field): identical input
+        gives identical reports, whatever order the findings were produced in."""
+        return (
+            self.location.file, self.location.line, self.location.column, self.rule, self.path, self.message,
+            -self.severity, self.hint, self.citation, self.section, self.waiver, self.not_applicable,
+        )
 
 
 def has_errors(findings: list[Finding]) -> bool:
@@ -67,4 +72,12 @@ def has_errors(findings: list[Finding]) -> bool:
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:
-    return sorted(set(findings), key=Finding.sort_key)
+    """Sorted by `Finding.sort_key`, duplicates (same place, rule, path and message) once: the
+    first in that order is kept, so the result never depends on the order of the input."""
+    out: list[Finding] = []
+    seen: set[Finding] = set()
+    for f in sorted(findings, key=Finding.sort_key):
+        if f not in seen:
+            seen.add(f)
+            out.append(f)
+    return out

@@ -40,13 +40,23 @@ MAX_TOTAL_BYTES = 50 * 1024 * 1024
 """All files of one dossier together (the root and everything it includes)."""
 MAX_INCLUDES = 2000
 MAX_DEPTH = 64
+"""Nesting depth, enforced on the parser's event stream before anything recurses."""
 MAX_SCALAR_CHARS = 200_000
+MAX_ITEMS = 1000
+"""Items in one list (lots, studies, rows, ...)."""
+MAX_NODES = 200_000
+"""Values (scalars, lists, mappings) in one dossier, all files together."""
 
 # Characters that change how text displays without being visible: bidirectional controls can
 # make "LOT-12" look like another id (the "Trojan source" trick); zero-width characters make two
 # equal-looking names differ.
 _BIDI = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C)}
 _ZERO_WIDTH = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
+
+# C0 and C1 control characters other than tab and line feed: invisible, and some (NUL, ESC) change
+# what a terminal or a PDF viewer shows.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SUSPECT = re.compile("[" + "".join(sorted(_BIDI | _ZERO_WIDTH)) + "\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 _STD = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
@@ -105,14 +115,15 @@ class _Builder:
         self.includes = includes
         self.smap = smap
         self.findings: list[Finding] = []
-        self._seen: set[int] = set()
-        self._trees: list[yaml.Node] = []  # keep included trees alive so node ids stay unique
         self.file = smap.file  # display name of the file being built
         self.root_dir = origin.resolve().parent if origin else None
         self.dir = self.root_dir
         self.stack: list[Path] = [origin.resolve()] if origin else []
         self.files: list[Path] = list(self.stack)
         self.total = origin.stat().st_size if origin else 0
+        self.nodes = 0
+        self.over: str | None = None
+        """The first dossier-wide limit exceeded: reported once, then nothing more is read."""
 
     def error(self, node: yaml.Node, rule: str, message: str, hint: str = "", path: PathT = ()) -> None:
         mark = node.start_mark
@@ -128,19 +139,18 @@ class _Builder:
         )
 
     def build(self, node: yaml.Node, path: PathT, depth: int = 0) -> Any:
+        if self.over is not None:
+            return None
         if depth > MAX_DEPTH:
-            self.error(node, "YAML-DEPTH", f"nesting deeper than {MAX_DEPTH} levels", "flatten the structure", path)
+            self.error(node, "YAML-DEPTH", f"nesting deeper than {MAX_DEPTH} levels (counting included files)", "flatten the structure", path)
             return None
-        if id(node) in self._seen:
-            self.error(
-                self._alias_site(node, path),
-                "YAML-ALIAS",
-                "anchors and aliases (&name / *name) are not supported",
-                "write the value out in full; a dossier states each fact explicitly",
-                path,
-            )
+        if isinstance(node, _AliasNode):
+            self.error(node, "YAML-ALIAS", "anchors and aliases (&name / *name) are not supported", "write the value out in full; a dossier states each fact explicitly", path)
             return None
-        self._seen.add(id(node))
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            self.limit(node, f"more than {MAX_NODES:,} values in one dossier (all files together)", "move bulk data (raw results, listings) into attached documents", path)
+            return None
         self.smap.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if self.file != self.smap.file:
             self.smap.value_files[path] = self.file
@@ -149,16 +159,17 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _STD + "seq":
                 self.error(node, "YAML-TAG", f"tag {node.tag!r} is not allowed", "remove the tag", path)
+            if len(node.value) > MAX_ITEMS:
+                self.error(node, "YAML-SIZE", f"a list of {len(node.value):,} items; the limit is {MAX_ITEMS:,} per list", "move bulk data (raw results, listings) into attached documents", path)
+                return None
             return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
         return self._scalar(node, path)
 
-    def _alias_site(self, node: yaml.Node, path: PathT) -> yaml.Node:
-        """An alias has no mark of its own: report it at the key that holds it."""
-        if path in self.smap.keys:
-            line, col = self.smap.keys[path]
-            mark = yaml.Mark("", 0, line - 1, col - 1, None, None)
-            return yaml.ScalarNode(_STD + "str", "", mark, mark)
-        return node
+    def limit(self, node: yaml.Node, message: str, hint: str, path: PathT) -> None:
+        """A dossier-wide limit: one finding naming it; everything after it is left unread."""
+        if self.over is None:
+            self.over = message
+            self.error(node, "YAML-SIZE", message, hint, path)
 
     def _mapping(self, node: yaml.MappingNode, path: PathT, depth: int) -> dict[str, Any]:
         if node.tag != _STD + "map":
@@ -168,7 +179,7 @@ class _Builder:
             return self._include(include, path, depth)
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _STD + "merge":
+            if not isinstance(key_node, yaml.ScalarNode) or (key_node.value == "<<" and not key_node.style):
                 self.error(key_node, "YAML-KEY", "keys must be plain names", "use a simple word as key", path)
                 continue
             key = key_node.value
@@ -207,25 +218,29 @@ class _Builder:
             return None
         display = str(Path(self.smap.file).parent / target.relative_to(self.root_dir))
         size = target.stat().st_size
-        self.total += size
-        if size > MAX_FILE_BYTES or self.total > MAX_TOTAL_BYTES or len(self.files) >= MAX_INCLUDES:
-            self.error(node, "YAML-SIZE", f"{display}: over the limits of {MAX_FILE_BYTES:,} bytes per file, {MAX_TOTAL_BYTES:,} bytes or {MAX_INCLUDES} files per dossier", "move long narrative into attached documents", path)
+        if size > MAX_FILE_BYTES:
+            self.error(node, "YAML-SIZE", f"{display} is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} per file", "split it, or move long narrative into attached documents", path)
             return None
         if target not in self.files:
+            if len(self.files) >= MAX_INCLUDES:
+                self.limit(node, f"more than {MAX_INCLUDES:,} YAML files in one dossier (at {display})", "merge small files", path)
+                return None
+            self.total += size
+            if self.total > MAX_TOTAL_BYTES:
+                self.limit(node, f"the YAML files of one dossier exceed {MAX_TOTAL_BYTES:,} bytes together (at {display})", "move long narrative into attached documents", path)
+                return None
             self.files.append(target)
         text, findings = _decode(target.read_bytes(), display)
         self.findings += findings
         if text is None:
             return None
-        try:
-            root = yaml.compose(text, Loader=_Loader)
-        except yaml.YAMLError as exc:
-            self.findings.append(_syntax_finding(exc, display))
+        root, problem = compose(text, display)
+        if problem is not None:
+            self.findings.append(problem)
             return None
         if root is None:
             self.error(node, "YAML-EMPTY", f"included file {display} is empty", "remove the include or fill the file", path)
             return None
-        self._trees.append(root)
         saved = (self.file, self.dir)
         self.file, self.dir = display, target.parent
         self.stack.append(target)
@@ -253,20 +268,28 @@ class _Builder:
         return target
 
     def _invisible(self, node: yaml.Node, text: str, path: PathT) -> None:
-        for i, ch in enumerate(text):
-            if ch in _BIDI or ch in _ZERO_WIDTH:
-                kind = "bidirectional control" if ch in _BIDI else "invisible"
-                self.findings.append(
-                    Finding(
-                        Location(self.file, node.start_mark.line + 1, node.start_mark.column + 1),
-                        Severity.ERROR if ch in _BIDI else Severity.WARNING,
-                        "YAML-INVISIBLE",
-                        f"{kind} character U+{ord(ch):04X} at position {i + 1} of {text[:40]!r}",
-                        path=format_path(path),
-                        hint="delete it: it can make two different values look the same",
-                    )
-                )
-                return
+        """Control characters (error), bidirectional controls (error), invisible characters (warning)."""
+        m = _SUSPECT.search(text)
+        if m is None:
+            return
+        ch, i = m.group(), m.start()
+        if _CONTROL.match(ch):
+            rule, severity, kind, hint = "YAML-CONTROL", Severity.ERROR, "control", "delete it: only tab and line feed may appear in text"
+        else:
+            rule, severity = "YAML-INVISIBLE", Severity.ERROR if ch in _BIDI else Severity.WARNING
+            kind = "bidirectional control" if ch in _BIDI else "invisible"
+            hint = "delete it: it can make two different values look the same"
+        shown = text[:40]  # repr() below shows control characters as escapes
+        self.findings.append(
+            Finding(
+                Location(self.file, node.start_mark.line + 1, node.start_mark.column + 1),
+                severity,
+                rule,
+                f"{kind} character U+{ord(ch):04X} at position {i + 1} of {shown!r}",
+                path=format_path(path),
+                hint=hint,
+            )
+        )
 
     def _scalar(self, node: yaml.ScalarNode, path: PathT) -> str | None:
         if node.tag not in _SCALAR_TAGS:
@@ -322,12 +345,89 @@ def _decode(raw: bytes, file: str) -> tuple[str | None, list[Finding]]:
         ]
 
 
+class _AliasNode:
+    """An alias (``*name``) as it stands in the event stream: refused where it is written."""
+
+    def __init__(self, mark: yaml.Mark) -> None:
+        self.start_mark = self.end_mark = mark
+
+
+_PLAIN_NULL = _STD + "null"
+_PLAIN_STR = _STD + "str"
+
+
+def compose(text: str, file: str) -> tuple[yaml.Node | None, Finding | None]:
+    """The node graph of `text`, built from the parser's event stream without recursion.
+
+    PyYAML's composers recurse once per level of nesting (the C one overflows the C stack and
+    crashes the interpreter at some 30,000 levels of ``[``); here the depth is counted as the
+    events arrive and parsing stops at the first level beyond MAX_DEPTH, so any input is
+    handled in time proportional to what was read. Aliases become `_AliasNode`s (refused by
+    the builder at their own location); plain scalars are tagged str or null only (typing is
+    the schema's job). Returns (root or None for an empty stream, a finding or None)."""
+    stack: list[list] = []  # [node, pending key]
+    root = None
+    try:
+        for ev in yaml.parse(text, Loader=_Loader):
+            kind = type(ev)
+            if kind is yaml.ScalarEvent:
+                tag = ev.tag
+                if tag is None or tag == "!" or ev.implicit[0]:
+                    tag = _PLAIN_NULL if (not ev.style and ev.value in _NULL_WORDS) else (tag if tag not in (None, "!") else _PLAIN_STR)
+                node = yaml.ScalarNode(tag, ev.value, ev.start_mark, ev.end_mark, ev.style)
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                if len(stack) >= MAX_DEPTH + 1:
+                    mark = ev.start_mark
+                    return None, Finding(Location(file, mark.line + 1, mark.column + 1), Severity.ERROR, "YAML-DEPTH", f"nesting deeper than {MAX_DEPTH} levels", hint="flatten the structure")
+                if kind is yaml.MappingStartEvent:
+                    node = yaml.MappingNode(ev.tag or _STD + "map", [], ev.start_mark, ev.end_mark, ev.flow_style)
+                else:
+                    node = yaml.SequenceNode(ev.tag or _STD + "seq", [], ev.start_mark, ev.end_mark, ev.flow_style)
+                stack.append([node, None])
+                continue
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                node = stack.pop()[0]
+                node.end_mark = ev.end_mark
+            elif kind is yaml.AliasEvent:
+                node = _AliasNode(ev.start_mark)
+            elif kind is yaml.DocumentStartEvent and root is not None:
+                mark = ev.start_mark
+                return None, Finding(Location(file, mark.line + 1, mark.column + 1), Severity.ERROR, "YAML-SYNTAX", "a second YAML document in the same file", hint="a dossier file holds one document: remove the '---' line and what follows, or move it to a file of its own")
+            else:
+                continue
+            if not stack:
+                root = node
+                continue
+            top = stack[-1]
+            parent = top[0]
+            if type(parent) is yaml.SequenceNode:
+                parent.value.append(node)
+            elif top[1] is None:
+                top[1] = node
+            else:
+                parent.value.append((top[1], node))
+                top[1] = None
+    except yaml.YAMLError as exc:
+        return None, _syntax_finding(exc, file)
+    return root, None
+
+
+# Constructs that must be closed: when one is not, where it began is the place to look.
+_OPENED = ("flow sequence", "flow mapping", "quoted scalar", "block scalar")
+
+
 def _syntax_finding(exc: yaml.YAMLError, file: str) -> Finding:
     if not isinstance(exc, yaml.MarkedYAMLError):  # e.g. composer errors without marks
         return Finding(Location(file, 1, 1), Severity.ERROR, "YAML-SYNTAX", str(exc))
-    mark = exc.problem_mark or exc.context_mark
-    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     problem = exc.problem or "invalid YAML"
+    start, stop = exc.context_mark, exc.problem_mark
+    if start is not None and stop is not None and exc.context and any(k in exc.context for k in _OPENED) and (start.line, start.column) != (stop.line, stop.column):
+        construct = exc.context.removeprefix("while ").removeprefix("parsing ").removeprefix("scanning ").removeprefix("a ")
+        message = f"this {construct} is never closed: {problem} at line {stop.line + 1}, column {stop.column + 1}"
+        hint = "close it (] } or the quote) where it should end; everything after the opening was read as part of it"
+        return Finding(Location(file, start.line + 1, start.column + 1), Severity.ERROR, "YAML-SYNTAX", message, hint=hint)
+    mark = stop or start
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     if exc.context:
         problem = f"{problem} ({exc.context})"
     hint = "YAML indents with spaces, never tabs" if "\t" in problem or "tab" in problem else (
@@ -345,10 +445,9 @@ def load_text(text: str, file: str, *, mapping: bool = True, origin: Path | None
     their own `include:` with variables and read YAML without this.)
     """
     smap = SourceMap(file)
-    try:
-        root = yaml.compose(text, Loader=_Loader)
-    except yaml.YAMLError as exc:
-        return LoadResult(None, smap, [_syntax_finding(exc, file)])
+    root, problem = compose(text, file)
+    if problem is not None:
+        return LoadResult(None, smap, [problem], [origin.resolve()] if origin else [])
     if root is None:
         return LoadResult(
             None,
