@@ -297,7 +297,7 @@ def build(
         pdf = parallel.build_single(pack, loaded.dossier, nodes, options, [loaded.path.parent], steps)
 
     def verify(tmp: Path) -> None:
-        result.preflight = run_preflight(tmp, page_size=pack.page.preflight_size)
+        result.preflight = run_preflight(tmp, page_size=pack.page.preflight_size, bounded=False)
         steps.advance()
         if has_errors(result.preflight):
             first = next(f for f in result.preflight if f.severity is Severity.ERROR)
@@ -349,7 +349,7 @@ def _build_ectd(result: BuildResult, loaded: Loaded, pack, outline, target: str,
             dest = tmp / leaf.path
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.write_bytes(pdf)
-            problems = [f for f in run_preflight(dest, page_size=pack.page.preflight_size) if f.severity is Severity.ERROR]
+            problems = [f for f in run_preflight(dest, page_size=pack.page.preflight_size, bounded=False) if f.severity is Severity.ERROR]
             if problems:
                 raise PreflightFailure(f"{leaf.path} fails preflight ({problems[0].rule}: {problems[0].message}); this is a bug in dossier")
             files.append(dest)

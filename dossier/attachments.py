@@ -51,16 +51,45 @@ def collect(d: BaseModel, where: PathT = ()) -> list[tuple[PathT, DocumentRef]]:
     return found
 
 
-def check(d: BaseModel, root: Path, smap: SourceMap) -> tuple[list[Attachment], list[Finding]]:
-    """Resolve and check every attached PDF. `root` is the dossier's root YAML file; a file is
-    relative to the YAML file that names it (an included file names files next to itself)."""
+MAX_FILE_BYTES = 512 * 1024 * 1024
+"""One attached PDF."""
+MAX_TOTAL_BYTES = 2 * 1024 * 1024 * 1024
+"""All attached PDFs of one dossier together."""
+MAX_FILES = 500
+MAX_PAGES = 10_000
+"""Attached pages of one dossier together (each becomes a page of the compiled document)."""
+
+
+def _inspect(path: Path) -> tuple[list[Finding], int]:
+    """Preflight findings and page count of one attached PDF (run in a bounded child)."""
     import pikepdf
 
-    from dossier.manifest import sha256
     from dossier.preflight import preflight
+
+    findings = preflight(path, bounded=False)
+    if any(f.severity is Severity.ERROR for f in findings):
+        return findings, 0
+    with pikepdf.open(path) as pdf:
+        return findings, len(pdf.pages)
+
+
+def _limit(location, at: PathT, message: str) -> Finding:
+    return Finding(location, Severity.ERROR, "ATT-LIMIT", message, path=format_path(at), hint="split the submission, or file the largest documents as eCTD leaves of their own")
+
+
+def check(d: BaseModel, root: Path, smap: SourceMap) -> tuple[list[Attachment], list[Finding]]:
+    """Resolve and check every attached PDF. `root` is the dossier's root YAML file; a file is
+    relative to the YAML file that names it (an included file names files next to itself).
+    Each PDF is opened in a child process bounded in memory and time (dossier/preflight/limits.py);
+    the dossier's limits on attachments (files, bytes, pages) are reported once, at the first
+    attachment that exceeds one, and no attachment after it is read."""
+    from dossier.manifest import sha256
+    from dossier.preflight import limits
 
     attachments: list[Attachment] = []
     findings: list[Finding] = []
+    seen: dict[Path, Attachment | None] = {}
+    total_bytes = total_pages = 0
     for where, doc in collect(d):
         at = where + ("file",)
         location = smap.locate(at)
@@ -69,14 +98,38 @@ def check(d: BaseModel, root: Path, smap: SourceMap) -> tuple[list[Attachment], 
         except UnsafePath as exc:
             findings.append(Finding(location, Severity.ERROR, "ATT-FILE", exc.message, path=format_path(at), hint=exc.hint))
             continue
-        problems = [f for f in preflight(path) if f.severity is not Severity.INFO and f.rule not in _NOT_FOR_ATTACHMENTS]
+        if path in seen:  # the same file named twice: checked and counted once
+            if seen[path] is not None:
+                attachments.append(Attachment(doc.file, path, where, seen[path].pages, seen[path].sha256))
+            continue
+        seen[path] = None
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            findings.append(_limit(location, at, f"attachment {doc.file} is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} bytes per attached PDF"))
+            continue
+        if len(seen) > MAX_FILES:
+            findings.append(_limit(location, at, f"more than {MAX_FILES} attached PDFs in one dossier (at {doc.file})"))
+            break
+        total_bytes += size
+        if total_bytes > MAX_TOTAL_BYTES:
+            findings.append(_limit(location, at, f"the attached PDFs of one dossier exceed {MAX_TOTAL_BYTES:,} bytes together (at {doc.file})"))
+            break
+        try:
+            found, pages = limits.run_bounded(_inspect, path)
+        except limits.Exceeded as exc:
+            findings.append(Finding(location, Severity.ERROR, "ATT-PDF", f"attachment {doc.file}: {limits.describe(exc)}; the file is refused", path=format_path(at), hint="re-create the PDF at its source; a file that needs this much to open is damaged or built to exhaust the reader"))
+            continue
+        problems = [f for f in found if f.severity is not Severity.INFO and f.rule not in _NOT_FOR_ATTACHMENTS]
         for p in problems:
             findings.append(
                 Finding(location, p.severity, "ATT-PDF", f"attachment {doc.file}: {p.message} ({p.rule})", path=format_path(at), hint=p.hint or "fix the PDF at its source (fonts embedded, no security, bookmarks for 5 or more pages)")
             )
         if any(p.severity is Severity.ERROR for p in problems):
             continue
-        with pikepdf.open(path) as pdf:
-            pages = len(pdf.pages)
-        attachments.append(Attachment(doc.file, path, where, pages, sha256(path)))
+        total_pages += pages
+        if total_pages > MAX_PAGES:
+            findings.append(_limit(location, at, f"the attached PDFs of one dossier exceed {MAX_PAGES:,} pages together (at {doc.file}, {pages:,} pages)"))
+            break
+        seen[path] = Attachment(doc.file, path, where, pages, sha256(path))
+        attachments.append(seen[path])
     return attachments, findings

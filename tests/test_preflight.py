@@ -42,7 +42,7 @@ def test_clean_document_has_no_findings(tmp_path: Path) -> None:
 
 def test_registry_ids_are_unique_and_documented() -> None:
     ids = [c.id for c in CHECKS]
-    assert len(ids) == len(set(ids)) == 18
+    assert len(ids) == len(set(ids)) == 19
     for c in CHECKS:
         assert c.run.__doc__ and c.run.__doc__.startswith(c.id + ":"), c.id
 

@@ -27,11 +27,14 @@ PAGE_SIZES: dict[str, tuple[float, float]] = {
 OPEN_RULE = "PDF-OPEN"
 
 
-def preflight(path: Path, *, page_size: str | None = None) -> list[Finding]:
+def preflight(path: Path, *, page_size: str | None = None, bounded: bool = True) -> list[Finding]:
     """Check the PDF at `path`; return findings in check order.
 
     `page_size` is None (not checked), ``"letter"`` or ``"a4"``. A file that
-    cannot be opened as a PDF gives a single ``PDF-OPEN`` error.
+    cannot be opened as a PDF gives a single ``PDF-OPEN`` error. A PDF from outside
+    (`bounded`, the default) is checked in a child process within the memory and time of
+    `limits.run_bounded`; going over either is a single ``PDF-SIZE`` error. The tool's own
+    output is checked in this process (`bounded=False`).
 
     Raises:
         UsageError: `page_size` is not a known size.
@@ -40,6 +43,21 @@ def preflight(path: Path, *, page_size: str | None = None) -> list[Finding]:
     size = resolve_page_size(page_size)
     path = Path(path)
     _require_file(path)
+    if not bounded:
+        return _check(path, size)
+    from dossier.preflight import limits
+
+    try:
+        return limits.run_bounded(_check, path, size)
+    except limits.Exceeded as exc:
+        return [Finding(location=Location(str(path)), severity=Severity.ERROR, rule="PDF-SIZE",
+                        message=f"{limits.describe(exc)}; the file is refused",
+                        hint="re-create or re-save the PDF at its source; a file that needs this "
+                             "much to open is damaged or built to exhaust the reader")]
+
+
+def _check(path: Path, size: tuple[float, float] | None) -> list[Finding]:
+    """Open and run every check (in this process)."""
     try:
         pdf = _open(path)
     except pikepdf.PasswordError:

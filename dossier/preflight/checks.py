@@ -77,10 +77,27 @@ class Check:
     description: str
     run: CheckFunc
     citation: str = CITATION
+    gate: bool = False
+    """An error of this check stops the run: the later checks would do what it found unsafe."""
 
 
 # --------------------------------------------------------------------------
 # Document-level checks
+
+
+def check_size(ctx: PdfContext, emit: Emit) -> list[Finding]:
+    """PDF-SIZE: no stream decodes to more than the tool's limits (decompression bombs)."""
+    from dossier.preflight import limits
+
+    for where, size in limits.oversized_streams(ctx.pdf):
+        if where == "all streams":
+            what = f"its streams decode to more than {limits.MAX_DECODED_BYTES // (1024 * 1024):,} MiB together"
+        else:
+            what = f"stream {where} decodes to more than {limits.MAX_STREAM_BYTES // (1024 * 1024):,} MiB"
+        return [emit(f"{what}; the file is refused",
+                     hint="a compressed stream that inflates far beyond the file's size is a "
+                          "decompression bomb or a damaged file; re-create the PDF at its source")]
+    return []
 
 
 def check_version(ctx: PdfContext, emit: Emit) -> list[Finding]:
@@ -420,6 +437,8 @@ def check_linearized(ctx: PdfContext, emit: Emit) -> list[Finding]:
 
 
 CHECKS: tuple[Check, ...] = (
+    Check("PDF-SIZE", Severity.ERROR, "streams decode within the tool's limits", check_size,
+          citation="", gate=True),
     Check("PDF-VER", Severity.ERROR, "PDF version is 1.4-1.7", check_version),
     Check("PDF-SEC", Severity.ERROR, "no encryption or security settings", check_security),
     Check("PDF-JS", Severity.ERROR, "no JavaScript", check_javascript),
@@ -460,11 +479,14 @@ def run_checks(ctx: PdfContext, checks: tuple[Check, ...] = CHECKS) -> list[Find
     for check in checks:
         emit = _emitter(ctx, check)
         try:
-            findings.extend(check.run(ctx, emit))
+            found = check.run(ctx, emit)
         except DAMAGE_ERRORS as exc:
-            findings.append(emit(f"check could not be completed, the file structure is "
-                                 f"damaged: {exc}", severity=Severity.ERROR,
-                                 hint="re-save the file (e.g. `qpdf in.pdf out.pdf`) and retry"))
+            found = [emit(f"check could not be completed, the file structure is "
+                          f"damaged: {exc}", severity=Severity.ERROR,
+                          hint="re-save the file (e.g. `qpdf in.pdf out.pdf`) and retry")]
+        findings.extend(found)
+        if check.gate and any(f.severity is Severity.ERROR for f in found):
+            break
     return findings
 
 
