@@ -234,6 +234,26 @@ def build(
     the same pages, bookmarks and text (tests/test_parallel.py). `on_progress(done, total, label)`
     is told the units of the rendering as they finish (dossier/progress.py); it is not called
     when the check stops the build."""
+    from dossier.io.scratch import scratch
+
+    with scratch():  # every temporary file of the build, workers' included, is removed with it
+        return _build(path, target, output=output, fmt=fmt, section=section, draft=draft, jobs=jobs, use_cache=use_cache, on_progress=on_progress, sign_off=sign_off, layout=layout)
+
+
+def _build(
+    path: Path,
+    target: str,
+    *,
+    output: Path | None = None,
+    fmt: str = "pdf",
+    section: str | None = None,
+    draft: bool = False,
+    jobs: int | None = None,
+    use_cache: bool = True,
+    on_progress: ProgressCallback | None = None,
+    sign_off: str | None = None,
+    layout: str = "compiled",
+) -> BuildResult:
     from dossier.packs.outline import select
     from dossier.progress import Steps
     from dossier.render.html import RenderOptions, render_html

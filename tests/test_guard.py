@@ -161,3 +161,19 @@ def test_a_failed_write_leaves_no_temporary_file(tmp_path):
     with pytest.raises(Exception, match="No space left"):
         guard.atomic_write(out, b"new", veto)
     assert out.read_bytes() == b"previous" and sorted(p.name for p in tmp_path.iterdir()) == ["x.pdf"]
+
+
+def test_an_os_error_while_rendering_names_the_file_and_is_no_bug_report(capsys, tmp_path, monkeypatch):
+    """ENOSPC in a temporary folder (here: while laying out) is the machine's problem, said with its path."""
+    import errno
+
+    from dossier.render import pdf
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", "/tmp/dossier-build-1/weasyprint-x/font")
+
+    monkeypatch.setattr(pdf, "render_raw", full)
+    code, _, err = run(capsys, "build", str(EXAMPLES / "aav"), "--target", "ind", "--jobs", "1", "--no-cache", "-o", str(tmp_path / "ind.pdf"))
+    assert code == 2 and "/tmp/dossier-build-1/weasyprint-x/font: No space left on device" in err
+    assert "internal error" not in err and "bug" not in err
+    assert list(tmp_path.iterdir()) == []

@@ -105,7 +105,7 @@ def build_parallel(
     roots = [*extra_roots]
     first = [front(placeholder, sizing_only=True), *bodies]
     steps.advance()
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with _Workers(jobs) as pool:
         sizing, *body = _cached_render(pool, cache, first, roots, on_done=steps.advance)
         front_info = sizing[1]
         for _ in range(3):  # the contents rarely change length when the numbers go in; check anyway
@@ -132,19 +132,49 @@ def _cached_render(pool, cache: PieceCache, htmls: list[str], roots: list[Path],
     if on_done is not None:
         for _ in range(len(htmls) - len(todo)):
             on_done()
-    try:
-        for future in as_completed(todo):
-            i = todo[future]
-            raw = future.result()
-            found[i] = (raw, read_part(raw))
-            cache.put(keys[i], *found[i])
-            if on_done is not None:
-                on_done()
-    except BaseException:
-        for future in todo:
-            future.cancel()
-        raise
+    for future in as_completed(todo):
+        i = todo[future]
+        raw = future.result()
+        found[i] = (raw, read_part(raw))
+        cache.put(keys[i], *found[i])
+        if on_done is not None:
+            on_done()
     return found
+
+
+class _Workers(ProcessPoolExecutor):
+    """Worker processes that never outlive the build: on any exception in the parent (an error,
+    Ctrl-C, SIGTERM) they are killed before the pool is shut down, instead of being waited for;
+    each worker ignores SIGINT (the terminal sends it to the whole process group: the parent
+    decides) and is killed by the kernel if the parent dies (Linux PR_SET_PDEATHSIG)."""
+
+    def __init__(self, jobs: int) -> None:
+        super().__init__(max_workers=jobs, initializer=_worker_setup, initargs=(os.getpid(),))
+
+    def __exit__(self, kind, value, tb):
+        if kind is not None:
+            self.shutdown(wait=False, cancel_futures=True)
+            for process in list((self._processes or {}).values()):
+                process.kill()
+            for process in list((self._processes or {}).values()):
+                process.join()
+        return super().__exit__(kind, value, tb)
+
+
+def _worker_setup(parent: int) -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        pass
+    if os.getppid() != parent:  # the parent died before the death signal was armed
+        os._exit(1)
 
 
 def _page_numbers(infos, owns) -> dict[str, int]:
