@@ -87,3 +87,101 @@ def test_mutated_example(data):
         lines = lines[:i]
     d, findings = pipeline("".join(lines))
     assert_reported(d, findings)
+
+
+# --- include trees and attached PDFs (issue 19) ------------------------------------------
+
+INCLUDE_TARGETS = st.sampled_from(["f0.yaml", "f1.yaml", "f2.yaml", "sub/f3.yaml", "../f0.yaml", "/etc/passwd", "missing.yaml", "sub", "f1.txt", "sub/../f2.yaml", "", "link.yaml"])
+INCLUDE_VALUES = st.recursive(
+    st.one_of(SCALARS, INCLUDE_TARGETS.map(lambda t: {"include": t})),
+    lambda kids: st.one_of(st.lists(kids, max_size=3), st.dictionaries(KEYS, kids, max_size=3)),
+    max_leaves=8,
+)
+FILES = ["dossier.yaml", "f0.yaml", "f1.yaml", "f2.yaml", "sub/f3.yaml"]
+
+
+@FUZZ
+@given(st.lists(st.dictionaries(KEYS, INCLUDE_VALUES, max_size=4), min_size=len(FILES), max_size=len(FILES)), st.booleans())
+def test_generated_include_trees(docs, with_link):
+    """Trees of files including each other (cycles, escapes, missing, wrong kinds): findings only,
+    each in one of the dossier's files at a line that exists, and nothing read from outside."""
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "d"
+        (root / "sub").mkdir(parents=True)
+        (root / "f1.txt").write_text("a: 1\n")
+        lines = {}
+        for name, doc in zip(FILES, docs):
+            text = yaml.safe_dump(doc, allow_unicode=True)
+            (root / name).write_text(text, encoding="utf-8")
+            lines[str(root / name)] = text.count("\n") + 1
+        if with_link:
+            (root / "link.yaml").symlink_to("/etc/hostname")
+        result = load_file(root / "dossier.yaml", display=str(root / "dossier.yaml"), includes=True)
+        for f in result.findings:
+            assert f.rule and f.message
+            shown = os.path.normpath(f.location.file)
+            assert shown in lines, f
+            assert 0 <= f.location.line <= lines[shown] + 1, f
+        assert all(p.is_relative_to(root.resolve()) for p in result.files)
+
+
+PDF_FAULTS = st.sampled_from(["none", "truncate", "flip", "no-title", "helvetica", "garbage-stream", "many-pages", "flate-garbage", "inflating"])
+
+
+@settings(max_examples=min(EXAMPLES_N, 60), deadline=None, suppress_health_check=list(HealthCheck), derandomize=EXAMPLES_N <= 150)
+@given(PDF_FAULTS, st.integers(0, 10_000), st.binary(max_size=64))
+def test_generated_pdfs_are_judged_never_crash(fault, where, noise):
+    """Preflight of outside PDFs (bounded child) and their use as attachments: findings only."""
+    import tempfile
+    import zlib
+    from pathlib import Path
+
+    import pikepdf
+
+    from dossier import attachments
+    from dossier.io.yamlsource import load_file as load
+    from dossier.preflight import preflight
+    from tests.pdf_factory import new_pdf, save
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "doc.pdf"
+        pdf = new_pdf(7 if fault == "many-pages" else 2, font="helvetica" if fault == "helvetica" else "embedded", title=None if fault == "no-title" else "T")
+        if fault == "garbage-stream":
+            pdf.pages[0].obj.Contents = pdf.make_stream(noise)
+        elif fault in ("flate-garbage", "inflating"):
+            stream = pikepdf.Stream(pdf, b"")
+            data = zlib.compress(b"q Q\n" * (where * 100 + 1)) if fault == "inflating" else noise
+            stream.write(data, filter=pikepdf.Name.FlateDecode)
+            pdf.pages[0].obj.Contents = pdf.make_indirect(stream)
+        save(pdf, path)
+        raw = path.read_bytes()
+        if fault == "truncate":
+            path.write_bytes(raw[: where % max(1, len(raw))])
+        elif fault == "flip":
+            i = where % len(raw)
+            path.write_bytes(raw[:i] + bytes([raw[i] ^ 0xFF]) + raw[i + 1 :])
+        findings = preflight(path)
+        assert all(f.rule.startswith("PDF-") and f.location.file == str(path) for f in findings)
+        (Path(tmp) / "dossier.yaml").write_text(CAR_T_WITH_FILE.replace("__FILE__", "doc.pdf"), encoding="utf-8")
+        loaded = load(Path(tmp) / "dossier.yaml", includes=True)
+        d, _ = validate(loaded.data, loaded.source_map)
+        assert d is not None
+        attached, more = attachments.check(d, Path(tmp) / "dossier.yaml", loaded.source_map)
+        assert all(f.rule.startswith("ATT-") and f.path == "clinical.investigators_brochure.document.file" for f in more)
+        assert bool(attached) != any(f.severity.name == "ERROR" for f in more)
+
+
+def _with_ib_file() -> str:
+    data = yaml.safe_load(CAR_T)
+    for study in data["nonclinical"]["studies"]:
+        study.get("report", {}).pop("file", None)
+    for protocol in data["clinical"]["protocols"]:
+        protocol.get("document", {}).pop("file", None)
+    data["clinical"]["investigators_brochure"]["document"]["file"] = "__FILE__"
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+CAR_T_WITH_FILE = _with_ib_file()
