@@ -11,6 +11,7 @@ builds exercise every template. Pages of the IND (2026-11-22): scale 1 = 103, 3 
 from __future__ import annotations
 
 import argparse
+import shutil
 import copy
 import sys
 from pathlib import Path
@@ -79,12 +80,36 @@ def main() -> None:
     ap.add_argument("--source", default=str(ROOT / "examples" / "car-t" / "dossier.yaml"))
     ap.add_argument("-o", "--output", required=True)
     args = ap.parse_args()
-    data = load_file(Path(args.source), includes=True).data
+    source = Path(args.source)
+    data = load_file(source, includes=True).data
     out = Path(args.output)
     out.parent.mkdir(parents=True, exist_ok=True)
-    text = yaml.dump(scale(data, args.scale, args.narrative), Dumper=_NoAliases, sort_keys=False, allow_unicode=True, width=100)
+    data = scale(data, args.scale, args.narrative)
+    attach_beside(data, source.parent, out.parent)
+    text = yaml.dump(data, Dumper=_NoAliases, sort_keys=False, allow_unicode=True, width=100)
     out.write_text(text, encoding="utf-8")
     print(out)
+
+
+def attach_beside(node, source_dir: Path, out_dir: Path) -> None:
+    """The source's attached PDFs are named relative to the file that named them (an included
+    file in a subfolder); the generated dossier is one file, so each is copied to
+    `<out>/documents/` and named from there."""
+    if isinstance(node, list):
+        for item in node:
+            attach_beside(item, source_dir, out_dir)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key == "file" and isinstance(value, str) and value.endswith(".pdf"):
+                name = Path(value).name
+                found = next(source_dir.rglob(name), None)
+                if found is None:
+                    raise SystemExit(f"generate: attached file {value} not found under {source_dir}")
+                (out_dir / "documents").mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(found, out_dir / "documents" / name)
+                node[key] = f"documents/{name}"
+            else:
+                attach_beside(value, source_dir, out_dir)
 
 
 if __name__ == "__main__":

@@ -150,7 +150,7 @@ def test_build_treats_its_own_preflight_failure_as_a_bug(capsys, tmp_path, monke
     import dossier.preflight as pf
     from dossier.findings import Finding, Location, Severity
 
-    monkeypatch.setattr(pf, "preflight", lambda path, page_size=None: [Finding(Location(str(path)), Severity.ERROR, "PDF-FONT-EMB", "font X not embedded")])
+    monkeypatch.setattr(pf, "preflight", lambda path, page_size=None, bounded=True: [Finding(Location(str(path)), Severity.ERROR, "PDF-FONT-EMB", "font X not embedded")])
     out = tmp_path / "x.pdf"
     code, _, err = run(capsys, "build", str(DATA / "minimal.yaml"), "--target", "ind", "--draft", "-o", str(out))
     assert code == 2 and "PDF-FONT-EMB" in err and "bug" in err
