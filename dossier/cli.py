@@ -123,11 +123,7 @@ def check(
             fh.write(github.step_summary(rep))
     if name in ("text", "github"):
         for r in rep.readiness:
-            typer.echo(
-                f"{r['target']}: {r['required_present']}/{r['required_total']} required items present; "
-                f"{r['errors']} error(s), {r['warnings']} warning(s), {r['waived']} waived",
-                err=True,
-            )
+            typer.echo(_readiness(r), err=True)
         typer.echo(f"{result.loaded.path}: {report.summary(result.findings)}", err=True)
     warnings_fail = strict and any(f.severity.name == "WARNING" and not f.waiver for f in result.findings)
     raise typer.Exit(EXIT_FINDINGS if (not result.ok or warnings_fail) else EXIT_OK)
@@ -144,6 +140,7 @@ def build(
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Parallel layout processes for PDFs (default: number of cores; 1 = single pass).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Lay out every section again instead of reusing unchanged ones from the cache.")] = False,
     sign_off: Annotated[Optional[str], typer.Option("--sign-off", metavar="NAME", help="Record who built the document in the manifest (a name, not a signature).")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every finding (and the output's preflight notes) on standard error; by default only the readiness summary and, for a refused build, its errors.")] = False,
     layout: Annotated[Layout, typer.Option("--layout", help="compiled: one PDF; ectd: one PDF per leaf document in eCTD folders (IND) or the CTIS Part I set (IMPD), -o names the folder.")] = Layout.compiled,
     progress: Annotated[
         Optional[bool],
@@ -168,14 +165,35 @@ def build(
             result = run(bar)
     else:
         result = run()
-    sys.stdout.write("".join(text.line(f) + "\n" for f in result.check.findings))
+    findings = result.check.findings
+    for r in result.check.reports:
+        typer.echo(_readiness(r.as_dict()), err=True)
+    if verbose:
+        sys.stderr.write("".join(text.line(f) + "\n" for f in findings))
     if result.output is None:
-        if has_errors(result.check.findings):
-            typer.echo(f"{result.check.loaded.path}: {report.summary(result.check.findings)}; not built (use --draft for a draft)", err=True)
+        if not verbose:  # why it was not built: the blocking errors (all of them with --verbose or check)
+            blocking = [f for f in findings if f.blocking]
+            sys.stderr.write("".join(text.line(f) + "\n" for f in blocking[:BUILD_ERRORS_SHOWN]))
+            if len(blocking) > BUILD_ERRORS_SHOWN:
+                typer.echo(f"... and {len(blocking) - BUILD_ERRORS_SHOWN} more error(s): dossier check {path} lists every finding", err=True)
+        typer.echo(f"{result.check.loaded.path}: {report.summary(findings)}; not built" + ("" if not has_errors(findings) else " (use --draft for a draft)"), err=True)
         raise typer.Exit(EXIT_FINDINGS)
-    sys.stdout.write("".join(text.line(f) + "\n" for f in result.preflight))
+    if verbose:
+        sys.stderr.write("".join(text.line(f) + "\n" for f in result.preflight))
+    typer.echo(f"{result.check.loaded.path}: {report.summary(findings)}" + ("" if verbose or not findings else " (--verbose or dossier check lists them)"), err=True)
     typer.echo(f"wrote {result.output}" + (" (draft)" if draft else "") + f" and {result.manifest.name}", err=True)
     raise typer.Exit(EXIT_OK)
+
+
+BUILD_ERRORS_SHOWN = 20
+"""A refused build shows this many of its blocking errors (check lists all)."""
+
+
+def _readiness(r: dict) -> str:
+    return (
+        f"{r['target']}: {r['required_present']}/{r['required_total']} required items present; "
+        f"{r['errors']} error(s), {r['warnings']} warning(s), {r['waived']} waived"
+    )
 
 
 @app.command()

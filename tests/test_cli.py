@@ -171,3 +171,22 @@ def test_check_never_imports_the_rendering_stack(args):
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "[]"
+
+
+def test_a_draft_build_is_quiet_and_verbose_lists_the_findings(capsys, tmp_path):
+    """Issue 13: stdout stays clean; stderr has the readiness and the count, findings only with --verbose."""
+    args = ["build", str(DATA / "minimal.yaml"), "--target", "ind", "--draft", "--format", "html", "-o", str(tmp_path / "d.html")]
+    code, out, err = run(capsys, *args)
+    assert code == 0 and out == ""
+    assert "ind: 1/67 required items present" in err and "error(s)" in err
+    assert not [line for line in err.splitlines() if LINE.match(line)]
+    code, out, err = run(capsys, *args, "--verbose")
+    assert code == 0 and out == ""
+    assert len([line for line in err.splitlines() if LINE.match(line)]) > 50
+
+
+def test_a_refused_build_shows_its_first_errors_on_stderr(capsys, tmp_path):
+    code, out, err = run(capsys, "build", str(DATA / "minimal.yaml"), "--target", "ind", "-o", str(tmp_path / "x.pdf"))
+    located = [line for line in err.splitlines() if LINE.match(line)]
+    assert code == 1 and out == "" and len(located) == 20 and all(" error " in line for line in located)
+    assert "more error(s): dossier check" in err and "not built (use --draft" in err
