@@ -49,7 +49,7 @@ def _finding(err: dict, smap: SourceMap) -> Finding:
     path = _clean_loc(err["loc"], smap)
     kind = err["type"]
     rule = _RULES.get(kind, "SCHEMA-TYPE" if kind.endswith("_type") or kind.endswith("_parsing") else "SCHEMA-VALUE")
-    message = err["msg"]
+    message = err["msg"].removeprefix("Value error, ")  # our validators' messages are complete sentences
     hint = ""
     if kind == "missing":
         location = smap.locate(path[:-1])

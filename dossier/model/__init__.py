@@ -24,6 +24,7 @@ from typing import Annotated
 from pydantic import StringConstraints
 
 from dossier.model.base import Strict, Text
+from dossier.model.identifiers import RuleId
 from dossier.model.clinical import Clinical
 from dossier.model.nonclinical import Nonclinical
 from dossier.model.product import Product
@@ -33,7 +34,7 @@ from dossier.model.quality import Quality
 class Waiver(Strict):
     """An accepted deviation from a rule, with who approved it and why (never a command-line switch)."""
 
-    rule: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,6}-[A-Z]{2,5}-\d{3}$")]
+    rule: RuleId
     """The rule id the waiver covers, e.g. IND-TOX-007."""
     path: str | None = None
     """Limit the waiver to findings at this YAML path or below (e.g. nonclinical.studies[2])."""

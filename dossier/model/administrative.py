@@ -7,9 +7,9 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
+from dossier.model.identifiers import CountryCode, EUTrialNumber, MemberState, NCTNumber, SerialNumber
 from dossier.model.base import Bool, Address, Id, Markdown, Narrative, Organisation, Person, Strict, Text
 
-CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 
 
 class Phase(str, enum.Enum):
@@ -110,7 +110,7 @@ class Form3674(Strict):
     """ClinicalTrials.gov certification (42 U.S.C. 282(j)(5)(B))."""
 
     status: Form3674Status
-    nct_numbers: list[Annotated[str, StringConstraints(pattern=r"^NCT\d{8}$")]] = Field(default_factory=list)
+    nct_numbers: list[NCTNumber] = Field(default_factory=list)
 
 
 class PackagingLevel(str, enum.Enum):
@@ -195,7 +195,7 @@ class GMOProcedure(str, enum.Enum):
 class GMOApplication(Strict):
     """The national GMO application for one Member State concerned."""
 
-    member_state: CountryCode
+    member_state: MemberState
     procedure: GMOProcedure
     status: Text
     """e.g. 'submitted 2026-09-14', 'authorised 2026-10-02 (ref ...)'."""
@@ -219,7 +219,7 @@ class USApplication(Strict):
 
     ind_number: Text | None = None
     """FDA IND number; blank for an initial IND unless pre-assigned by CBER."""
-    serial_number: Annotated[str, StringConstraints(pattern=r"^\d{3,4}$")] | None = None
+    serial_number: SerialNumber | None = None
     """Submission serial number, 0000 for the initial IND (21 CFR 312.23(e))."""
     ind_category: INDCategory | None = None
     """Commercial or research (non-commercial) IND (Form FDA 1571)."""
@@ -242,11 +242,11 @@ class USApplication(Strict):
 class EUApplication(Strict):
     """Facts only the EU clinical trial application needs (Regulation (EU) No 536/2014)."""
 
-    trial_number: Text | None = None
+    trial_number: EUTrialNumber | None = None
     """EU CT number assigned by CTIS (YYYY-NNNNNN-NN-NN)."""
-    member_states: list[CountryCode] = Field(default_factory=list)
+    member_states: list[MemberState] = Field(default_factory=list)
     """EU/EEA Member States concerned (ISO codes; NO stays Norway)."""
-    reporting_member_state: CountryCode | None = None
+    reporting_member_state: MemberState | None = None
     cover_letter: CoverLetterFlags = Field(default_factory=CoverLetterFlags)
     imp_authorised: Bool = False
     """Whether the IMP holds an EU marketing authorisation."""

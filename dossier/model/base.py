@@ -64,8 +64,7 @@ class NotApplicable(BaseModel):
 Narrative = Markdown | NotApplicable
 """Markdown narrative, or ``{not_applicable: {reason: ...}}`` when it does not apply."""
 
-Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$", max_length=64)]
-"""An identifier used for cross-references (study, lot, protocol, drug substance)."""
+from dossier.model.identifiers import CountryCode, Id  # noqa: E402 - identifiers needs nothing from here
 
 
 @functools.cache
@@ -270,7 +269,7 @@ class Address(Strict):
     region: Text | None = None
     """State, province or county."""
     postal_code: Text | None = None
-    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+    country: CountryCode
     """ISO 3166-1 alpha-2 country code, e.g. US, DE, NO."""
 
     def one_line(self) -> str:

@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import Field, StringConstraints
 
 from dossier.model.administrative import Phase
+from dossier.model.identifiers import NCTNumber
 from dossier.model.base import Address, Dose, DocumentRef, Duration, Id, Markdown, Narrative, Organisation, Strict, Text
 
 
@@ -169,7 +170,7 @@ class Protocol(Strict):
     document: DocumentRef | None = None
     """The full protocol document (a PDF can be attached through document.file)."""
     phase: Phase
-    nct_number: Annotated[str, StringConstraints(pattern=r"^NCT\d{8}$")] | None = None
+    nct_number: NCTNumber | None = None
     """ClinicalTrials.gov identifier, e.g. NCT01234567."""
     objectives: list[Objective] = Field(min_length=1)
     design: Markdown
