@@ -86,6 +86,8 @@ class SourceMap:
     value_files: dict[PathT, str] = field(default_factory=dict)
     """Paths whose value sits in an included file (absent: the root file)."""
     key_files: dict[PathT, str] = field(default_factory=dict)
+    placeholders: set[PathT] = field(default_factory=set)
+    """Paths whose value is placeholder text (<...>, TBD, XX, ...): they count as open, not present."""
 
     def locate(self, path: PathT, *, key: bool = False) -> Location:
         """Location of `path`, or of its longest existing prefix."""
@@ -308,14 +310,10 @@ class _Builder:
             self.error(node, "YAML-LONG", f"value of {len(node.value):,} characters; the limit is {MAX_SCALAR_CHARS:,}", "move long text to a referenced document", path)
             return None
         self._invisible(node, node.value, path)
-        if PLACEHOLDER.match(node.value):
-            self.error(
-                node,
-                "INPUT-PLACEHOLDER",
-                f"placeholder {node.value!r} has not been filled in",
-                "replace it with the real value (starters from `dossier init` mark what to fill in this way)",
-                path,
-            )
+        problem = placeholder_problem(node.value)
+        if problem is not None:
+            self.smap.placeholders.add(path)
+            self.error(node, "INPUT-PLACEHOLDER", problem[0], problem[1], path)
         return node.value
 
 
@@ -323,6 +321,25 @@ INCLUDE_KEY = "include"
 
 # A whole value written as <lower-case words>, as the starters of `dossier init` write them.
 PLACEHOLDER = re.compile(r"^<[a-z][^<>\n]*>$")
+# Text that stands in for a fact nobody has given yet: a whole value, or (for the TBD family) the
+# start of one ("TBD - not in public sources"). "unknown" and "n/a" only as the whole value. A dash
+# is not on the list: in a table cell it is the usual mark for "not done / none".
+_TBD_START = re.compile(r"^\s*(?:t\.?b\.?[dca]\.?|to be (?:determined|confirmed|decided|defined|announced|added|completed))(?:\W|$)", re.IGNORECASE)
+_TBD_WHOLE = re.compile(r"^\s*(?:unknown|not known|n/a|n\.a\.?|none yet|pending|todo|fixme|\?+|x{2,}|z{2,})\s*$", re.IGNORECASE)
+
+
+def placeholder_problem(value: str) -> tuple[str, str] | None:
+    """(message, hint) when `value` is placeholder text rather than a fact, else None."""
+    if PLACEHOLDER.match(value):
+        return (f"placeholder {value!r} has not been filled in", "replace it with the real value (starters from `dossier init` mark what to fill in this way)")
+    if _TBD_START.match(value) or _TBD_WHOLE.match(value):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        if re.match(r"^\s*(?:n/a|n\.a\.?)\s*$", value, re.IGNORECASE):
+            hint = "if the fact does not apply, answer {not_applicable: {reason: ...}}; otherwise give the fact"
+        else:
+            hint = "give the fact; a fact that applies but is not known yet is an open item, not text (a document must not state it)"
+        return (f"{shown!r} is placeholder text, not a fact; it counts as open", hint)
+    return None
 
 
 def _decode(raw: bytes, file: str) -> tuple[str | None, list[Finding]]:

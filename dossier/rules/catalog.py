@@ -47,7 +47,7 @@ INPUT_RULES = {
     "YAML-INCLUDE": "Every `include:` names a YAML file inside the dossier's folder, relative to the including file, without cycles.",
     "YAML-INVISIBLE": "No bidirectional controls (error) or zero-width characters (warning) that could hide a difference.",
     "YAML-CONTROL": "No control characters in text or keys (NUL, ESC, BEL, backspace, ...); only tab and line feed.",
-    "INPUT-PLACEHOLDER": "No value is left as a <placeholder> (the form `dossier init` starters use for what to fill in).",
+    "INPUT-PLACEHOLDER": "No value is placeholder text: a <placeholder> of the `dossier init` starters, TBD/TBC/to be confirmed, unknown, n/a, ???, XX; such a value counts as open, not present.",
     "SCHEMA-MISSING": "A field the schema requires is present.",
     "SCHEMA-UNKNOWN-KEY": "Every key is known to the schema (misspellings are caught, with a suggestion).",
     "SCHEMA-TYPE": "Every value has the type the schema expects (text, number, list, mapping, date).",

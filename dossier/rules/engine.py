@@ -84,6 +84,10 @@ def completeness(pack: Pack, outline: list[Node], d: Dossier, smap: SourceMap) -
         for node in root.walk():
             for req, where, ok, value in evaluate(node, d):
                 ready.required += 1
+                if ok and where in smap.placeholders:
+                    # placeholder text (TBD, XX, <...>): open, reported once by INPUT-PLACEHOLDER where it stands
+                    by_anchor.setdefault(node.anchor, []).append(Missing(node.id, req.label, format_path(where), _cite(req.cite, req.basis)))
+                    continue
                 if ok:
                     ready.present += 1
                     if isinstance(value, NotApplicable):
