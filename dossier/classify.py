@@ -50,9 +50,9 @@ def _facts(d: Dossier) -> dict[str, object]:
         # the product description decides; classification_basis.recombinant_nucleic_acid is a
         # declaration checked against it (rule atmp-class, mode facts)
         "recombinant": gm is not None,
-        "viable_cells": b.viable_cells if b else cells,
-        "manipulated": b.substantially_manipulated if b else False,
-        "homologous": b.homologous_use if b else False,
+        "viable_cells": b.viable_cells if b and b.viable_cells is not None else cells,
+        "manipulated": b.substantially_manipulated if b else None,
+        "homologous": b.homologous_use if b else None,
         "action": b.intended_action if b else None,
         # likewise: product.devices decides, classification_basis.integral_device is checked against it
         "device": has_integral_device(d),
@@ -67,13 +67,20 @@ def classify(d: Dossier) -> Classification:
     f = _facts(d)
     c = Classification(None)
     say = c.steps.append
-    engineered = bool(f["manipulated"]) or not f["homologous"]
+    # engineered (Regulation 1394/2007 Art 2(1)(c)): substantially manipulated, or not for the same
+    # essential function; neither stated is not a "no"
+    if f["manipulated"] is True or f["homologous"] is False:
+        engineered: bool | None = True
+    elif f["manipulated"] is False and f["homologous"] is True:
+        engineered = False
+    else:
+        engineered = None
 
     say(Step("Does the active substance contain or consist of a recombinant nucleic acid acting through its sequence?", "yes" if f["recombinant"] else "no", DIR_GTMP))
     if f["recombinant"]:
         c.candidates.append(EUClass.GTMP)
     if f["viable_cells"]:
-        say(Step("Are the cells or tissues substantially manipulated or not intended for the same essential function (engineered)?", "yes" if engineered else "no", f"{DIR_SCTMP}; {REG_TEP}"))
+        say(Step("Are the cells or tissues substantially manipulated or not intended for the same essential function (engineered)?", {True: "yes", False: "no"}.get(engineered, "not stated (classification_basis.substantially_manipulated, homologous_use)"), f"{DIR_SCTMP}; {REG_TEP}"))
         action = f["action"]
         say(Step("What is the intended action of the cells or tissues?", action.value if isinstance(action, IntendedAction) else "not stated", f"{DIR_SCTMP}; {REG_TEP}"))
         if engineered and action is IntendedAction.regenerate_repair_replace:

@@ -80,9 +80,17 @@ def ltfu_15_years(d: Dossier) -> bool:
     return integrating_vector(d) or genome_editing(d)
 
 
+def us_place_of_business(d: Dossier) -> tuple[bool, bool]:
+    """(has a US residence or place of business, derived?): as stated in us.place_of_business,
+    else derived from the sponsor's address (outside the US: none)."""
+    if d.us.place_of_business is not None:
+        return d.us.place_of_business, False
+    return d.sponsor.address.country == "US", True
+
+
 def foreign_sponsor(d: Dossier) -> bool:
-    """the sponsor has no US place of business"""
-    return not d.us.place_of_business
+    """the sponsor has no US place of business (as stated, else from the sponsor's address)"""
+    return not us_place_of_business(d)[0]
 
 
 def has_cros(d: Dossier) -> bool:
@@ -107,7 +115,7 @@ def phase_1(d: Dossier) -> bool:
 
 def first_in_human(d: Dossier) -> bool:
     """the trial is the first administration to humans"""
-    return d.eu.cover_letter.first_in_human
+    return d.eu.cover_letter.first_in_human is True
 
 
 def human_or_animal_materials(d: Dossier) -> bool:

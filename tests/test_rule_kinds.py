@@ -65,7 +65,7 @@ DEVICE = {"name": "membrane", "role": "integral part of the product", "descripti
 FBS = {"name": "FBS", "role": "raw material", "origin": "animal", "safety": "CEP"}
 BANK = {"name": "MCB", "type": "master cell bank", "cell_line": "ASC", "tests": ["sterility"], "passage_limit": "p2"}
 STUDY_SHIP = {"kind": "shipping", "condition": "15-25 °C", "duration": {"value": 72, "unit": "hours"}, "status": "complete"}
-STER_INTERIM = {**TEST, "test": "Gram stain"}
+STER_INTERIM = {**TEST, "test": "Gram stain", "result_before_release": True}
 ALL_TYPES = [t.value for t in __import__("dossier.model.nonclinical", fromlist=["StudyType"]).StudyType]
 
 CASES = [
@@ -102,14 +102,17 @@ CASES = [
     ("atmp-class", dossier(product__classification_basis={"recombinant_nucleic_acid": False}), {"mode": "facts"}, 1),
     ("auxiliary-dossier", dossier(eu__auxiliary_products=[{"name": "x", "purpose": "p", "authorised_in_eu": False, "dossier_reference": "AxMP dossier v1"}]), {"authorised": False}, 0),
     ("auxiliary-dossier", dossier(eu__auxiliary_products=[{"name": "x", "purpose": "p", "authorised_in_eu": False}]), {"authorised": False}, 1),
-    ("auxiliary-dossier", dossier(eu__auxiliary_products=[{"name": "x", "purpose": "p"}]), {"authorised": False}, 0),
+    # authorisation not stated: said once (by the instance for unauthorised products), never assumed
+    ("auxiliary-dossier", dossier(eu__auxiliary_products=[{"name": "x", "purpose": "p"}]), {"authorised": False}, 1),
+    ("auxiliary-dossier", dossier(eu__auxiliary_products=[{"name": "x", "purpose": "p"}]), {"authorised": True}, 0),
     ("gmo-per-member-state", dossier(product__contains_gmo=True, eu__member_states=["DE"], eu__gmo_applications=[{"member_state": "DE", "procedure": "contained use (Directive 2009/41/EC)", "status": "submitted"}]), {}, 0),
     ("gmo-per-member-state", dossier(product__contains_gmo=True, eu__member_states=["DE", "NO"], eu__gmo_applications=[{"member_state": "DE", "procedure": "contained use (Directive 2009/41/EC)", "status": "submitted"}]), {}, 1),
     ("cro-obligations", dossier(sponsor__cros=[{**CRO, "studies": ["EX-101-01"], "all_obligations": True}]), {}, 0),
     ("cro-obligations", dossier(sponsor__cros=[{**CRO, "studies": ["EX-101-01"]}]), {}, 1),
     ("cro-obligations", dossier(sponsor__cros=[{**CRO, "obligations": ["monitoring"]}]), {}, 1),
     ("initial-serial-number", dossier(us__serial_number="0000"), {}, 0),
-    ("initial-serial-number", dossier(us__serial_number="0001"), {}, 1),
+    ("initial-serial-number", dossier(us__serial_number="0001", submission__type="initial"), {}, 1),
+    ("initial-serial-number", dossier(us__serial_number="0001"), {}, 0),  # type not stated: the requirement says so, not this rule
     ("nct-consistency", dossier(clinical__protocols=[protocol(nct_number="NCT01234567")], us__form_3674={"status": "applicable clinical trial, registered", "nct_numbers": ["NCT01234567"]}), {}, 0),
     ("nct-consistency", dossier(clinical__protocols=[protocol(nct_number="NCT01234567")], us__form_3674={"status": "applicable clinical trial, registered", "nct_numbers": ["NCT07654321"]}), {}, 2),
     ("pivotal-tabulation", dossier(nonclinical__studies=[{**PIVOTAL, "tabulation": TAB}]), {}, 0),

@@ -50,10 +50,10 @@ class CoverLetter(Strict):
 class Submission(Strict):
     """What is being submitted and when (shared by every jurisdiction)."""
 
-    type: SubmissionType = SubmissionType.initial
+    type: SubmissionType | None = None
     date: dt.date | None = None
     """Date of the submission (also the document date on every page)."""
-    document_version: Text = "1.0"
+    document_version: Text | None = None
     """Version printed in the running header of every document."""
     phases: list[Phase] = Field(default_factory=list)
     """Clinical phase(s) to be conducted (21 CFR 312.23(a)(1)(ii); EU application form)."""
@@ -63,11 +63,11 @@ class Submission(Strict):
 class Commitments(Strict):
     """The sponsor commitments of Form FDA 1571 (21 CFR 312.23(a)(1)(iii)-(v))."""
 
-    no_start_before_effective: Bool = False
+    no_start_before_effective: Bool | None = None
     """Not to begin clinical investigations until the IND is in effect."""
-    irb_review: Bool = False
+    irb_review: Bool | None = None
     """An IRB complying with 21 CFR Part 56 reviews and approves each study."""
-    comply_with_regulations: Bool = False
+    comply_with_regulations: Bool | None = None
     """To conduct the investigation in accordance with all other applicable regulatory requirements."""
 
 
@@ -78,7 +78,7 @@ class CRO(Strict):
     address: Address
     studies: list[Id] = Field(default_factory=list)
     """Protocol ids the transfer covers."""
-    all_obligations: Bool = False
+    all_obligations: Bool | None = None
     obligations: list[Text] = Field(default_factory=list)
     """Each obligation transferred (when not all)."""
 
@@ -122,7 +122,7 @@ class Label(Strict):
     """Text of an investigational label, as provided to investigators."""
 
     packaging: PackagingLevel
-    language: Text = "en"
+    language: Text | None = None
     text: Text
     """Label text, one line per printed line."""
 
@@ -166,12 +166,12 @@ class EnvironmentalAnalysis(Strict):
 class CoverLetterFlags(Strict):
     """Particulars the EU cover letter must state (CTR Annex I B)."""
 
-    first_in_human: Bool = False
+    first_in_human: Bool | None = None
     special_populations: list[Text] = Field(default_factory=list)
     scientific_advice: list[Text] = Field(default_factory=list)
     paediatric_investigation_plan: Text | None = None
     orphan_designation: Text | None = None
-    narcotic_psychotropic_or_radiopharmaceutical: Bool = False
+    narcotic_psychotropic_or_radiopharmaceutical: Bool | None = None
     """Whether any IMP or auxiliary product is a narcotic, psychotropic or radiopharmaceutical."""
     investigated_devices: list[Text] = Field(default_factory=list)
     """Medical devices investigated in the trial that are not part of the IMP, with CE-mark status."""
@@ -182,7 +182,7 @@ class AuxiliaryProduct(Strict):
 
     name: Text
     purpose: Text
-    authorised_in_eu: Bool = True
+    authorised_in_eu: Bool | None = None
     dossier_reference: Text | None = None
     """SmPC (authorised) or auxiliary medicinal product dossier (unauthorised) reference."""
 
@@ -223,15 +223,16 @@ class USApplication(Strict):
     """Submission serial number, 0000 for the initial IND (21 CFR 312.23(e))."""
     ind_category: INDCategory | None = None
     """Commercial or research (non-commercial) IND (Form FDA 1571)."""
-    place_of_business: Bool = True
-    """False for a foreign sponsor without a US residence or place of business."""
+    place_of_business: Bool | None = None
+    """Whether the sponsor has a US residence or place of business (Form FDA 1571). Not stated: derived
+    from the sponsor's address (a sponsor whose address is outside the US has none)."""
     agent: Person | None = None
     """US attorney, agent or official who countersigns for a foreign sponsor (21 CFR 312.23(a)(1)(ix))."""
     agent_address: Address | None = None
     commitments: Commitments = Field(default_factory=Commitments)
     cover_letter: CoverLetter | None = None
     form_3674: Form3674 | None = None
-    combination_product: Bool = False
+    combination_product: Bool | None = None
     """Form FDA 1571 combination-product indicator."""
     environmental_analysis: EnvironmentalAnalysis | None = None
     """Categorical exclusion claim or environmental assessment (21 CFR Part 25)."""
@@ -248,7 +249,7 @@ class EUApplication(Strict):
     """EU/EEA Member States concerned (ISO codes; NO stays Norway)."""
     reporting_member_state: MemberState | None = None
     cover_letter: CoverLetterFlags = Field(default_factory=CoverLetterFlags)
-    imp_authorised: Bool = False
+    imp_authorised: Bool | None = None
     """Whether the IMP holds an EU marketing authorisation."""
     simplified_impd: SimplifiedScenario | None = None
     """Annex I Table 1 scenario when a simplified IMPD is submitted; omit for a full IMPD (the norm for ATMPs)."""

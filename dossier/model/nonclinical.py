@@ -50,7 +50,7 @@ class Study(Strict):
     glp: GLP
     glp_statement: Text | None = None
     """GLP compliance statement, or the reason for non-compliance (312.23(a)(8)(iii))."""
-    pivotal: Bool = False
+    pivotal: Bool | None = None
     """Pivotal safety study supporting the clinical starting dose."""
     facility: Organisation | None = None
     test_article_lots: list[Id] = Field(default_factory=list)

@@ -58,7 +58,7 @@ class Vector(Strict):
     """Envelope pseudotype (VSV-G) or capsid serotype (AAV9)."""
     integrating: Bool
     """Whether the vector integrates into the host genome (drives RCR/RCL testing and 15-year follow-up)."""
-    replication_competent: Bool = False
+    replication_competent: Bool | None = None
     promoter: Text | None = None
     transgene: Text | None = None
     """Expression cassette / transgene description."""
@@ -79,7 +79,7 @@ class CAR(Strict):
     """Antigen-binding domain, e.g. 'murine FMC63-derived scFv'."""
     hinge_transmembrane: Text | None = None
     costimulatory_domain: Text | None = None
-    signalling_domain: Text = "CD3ζ"
+    signalling_domain: Text | None = None
     generation: Text | None = None
 
 
@@ -99,13 +99,13 @@ class IntendedAction(str, enum.Enum):
 class ClassificationBasis(Strict):
     """Facts from which the EU ATMP class follows (REFERENCE §3.1)."""
 
-    recombinant_nucleic_acid: Bool = False
+    recombinant_nucleic_acid: Bool | None = None
     """Declared; must agree with `product.genetic_modification` (the class is derived from that)."""
-    substantially_manipulated: Bool = False
-    homologous_use: Bool = False
+    substantially_manipulated: Bool | None = None
+    homologous_use: Bool | None = None
     intended_action: IntendedAction | None = None
-    integral_device: Bool = False
-    viable_cells: Bool = False
+    integral_device: Bool | None = None
+    viable_cells: Bool | None = None
     cat_recommendation: Text | None = None
     """Reference of a CAT classification recommendation, if obtained."""
 
@@ -196,7 +196,7 @@ class Product(Strict):
     eu_class: EUClass | None = None
     """Declared EU ATMP class."""
     classification_basis: ClassificationBasis | None = None
-    contains_gmo: Bool = False
+    contains_gmo: Bool | None = None
     """Whether the IMP consists of or contains genetically modified organisms (CTR Annex I B)."""
     withdrawn_countries: list[WithdrawnCountry] = Field(default_factory=list)
     """Countries where withdrawn from investigation or marketing for safety or effectiveness reasons."""

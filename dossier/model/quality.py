@@ -30,7 +30,7 @@ class ProcessStep(Strict):
     name: Text
     description: Markdown
     controls: list[InProcessControl] = Field(default_factory=list)
-    critical: Bool = False
+    critical: Bool | None = None
     """Critical step (3.2.S.2.4 / 3.2.P.3.4)."""
     hold_time: Duration | None = None
     hold_condition: Text | None = None
@@ -75,7 +75,7 @@ class Material(Strict):
     """Process step in which it is used."""
     safety: Text | None = None
     """Adventitious agent / TSE controls (testing, CoA, certificate of suitability)."""
-    live_animal_cells: Bool = False
+    live_animal_cells: Bool | None = None
     """Viable non-human animal cells in contact with the product (e.g. irradiated murine 3T3 feeder cells)."""
 
 
@@ -192,8 +192,9 @@ class SpecTest(Strict):
     stage: Text | None = None
     """Where the sample is taken when not the final container, e.g. 'unprocessed bulk', 'cells at harvest', 'post-thaw'."""
     method_status: MethodStatus | None = None
-    result_before_release: Bool = True
-    """False when the result comes after release (e.g. 14-day sterility of a fresh product)."""
+    result_before_release: Bool | None = None
+    """true when the result is known before release; false when it comes after release (e.g. 14-day
+    sterility of a fresh product). Not stated: the document says so."""
 
 
 class Procedure(Strict):

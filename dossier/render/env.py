@@ -12,6 +12,7 @@ import functools
 from typing import Any
 
 import jinja2
+import markupsafe
 from jinja2.sandbox import SandboxedEnvironment
 
 from dossier.model.base import sci
@@ -32,8 +33,26 @@ def _date_filter(fmt: str):
     return _date
 
 
-def _yesno(v: bool) -> str:
+NOT_STATED = markupsafe.Markup('<span class="not-stated">not stated</span>')
+"""What a document shows for a fact the YAML does not give: never a default presented as a fact."""
+
+
+def _yesno(v: bool | None) -> str:
+    """Yes / No for a stated flag; "not stated" (marked) when the YAML does not say."""
+    if v is None:
+        return NOT_STATED
     return "Yes" if v else "No"
+
+
+def _stated(v: Any) -> Any:
+    """The value, or "not stated" (marked) when the YAML does not give it."""
+    return NOT_STATED if v is None else v
+
+
+def _place_of_business(d):
+    from dossier.facts import us_place_of_business
+
+    return us_place_of_business(d)
 
 
 def _classification(d):
@@ -59,7 +78,7 @@ def make_env(date_format: str = "%-d %B %Y") -> SandboxedEnvironment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
-    env.filters.update(md=render_markdown, v=_value, date=_date_filter(date_format), sci=sci, yesno=_yesno)
+    env.filters.update(md=render_markdown, v=_value, date=_date_filter(date_format), sci=sci, yesno=_yesno, stated=_stated)
     env.tests["lower_startswith"] = lambda value, prefix: str(value or "").lower().startswith(prefix)
-    env.globals.update(atmp_classification=_classification, describe_conditions=_describe)
+    env.globals.update(atmp_classification=_classification, describe_conditions=_describe, us_place_of_business=_place_of_business)
     return env

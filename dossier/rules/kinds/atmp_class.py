@@ -57,12 +57,12 @@ def _facts(d: Dossier) -> Iterator[Violation]:
     if b is None:
         return
     gm = d.product.genetic_modification is not None
-    if b.recombinant_nucleic_acid != gm:
+    if b.recombinant_nucleic_acid is not None and b.recombinant_nucleic_acid != gm:
         said = "declares" if b.recombinant_nucleic_acid else "denies"
         has = "has a genetic_modification" if gm else "has no genetic_modification"
         yield Violation(("product", "classification_basis", "recombinant_nucleic_acid"), f"classification basis {said} a recombinant nucleic acid but the product {has}")
     device = has_integral_device(d)
-    if b.integral_device != device:
+    if b.integral_device is not None and b.integral_device != device:
         said = "declares" if b.integral_device else "denies"
         has = "lists an integral device" if device else "lists no device with role 'integral part of the product'"
         yield Violation(("product", "classification_basis", "integral_device"), f"classification basis {said} an integral medical device but product.devices {has}", "describe the device in product.devices (role: integral part of the product) or correct integral_device")

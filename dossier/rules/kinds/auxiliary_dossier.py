@@ -29,6 +29,10 @@ KIND = "auxiliary-dossier"
 
 def check(d: Dossier, params: dict) -> Iterator[Violation]:
     for i, ax in enumerate(d.eu.auxiliary_products):
+        if ax.authorised_in_eu is None:
+            if not params.get("authorised", False):  # said once, by the instance for unauthorised products
+                yield Violation(("eu", "auxiliary_products", i), f"{ax.name}: not stated whether it is authorised in the EU, which decides between an SmPC and an auxiliary medicinal product dossier", "set authorised_in_eu: true or false")
+            continue
         if ax.authorised_in_eu != bool(params.get("authorised", False)):
             continue
         if not ax.dossier_reference:

@@ -28,6 +28,10 @@ KIND = "gmo-per-member-state"
 
 
 def check(d: Dossier, params: dict) -> Iterator[Violation]:
+    if d.product.contains_gmo is None:
+        if d.product.genetic_modification is not None and d.eu.member_states:
+            yield Violation(("product",), "the product is genetically modified but product.contains_gmo does not say whether it contains or consists of GMOs, which decides the national GMO applications", "set product.contains_gmo: true or false")
+        return
     if not d.product.contains_gmo:
         return
     covered = {a.member_state for a in d.eu.gmo_applications}

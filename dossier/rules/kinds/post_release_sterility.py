@@ -32,10 +32,15 @@ KIND = "post-release-sterility-plan"
 
 def check(d: Dossier, params: dict) -> Iterator[Violation]:
     dp = d.quality.drug_product
-    late = dp and any(t.category is TestCategory.sterility and not t.result_before_release for t in dp.specification)
-    if not late:
+    if not dp:
         return
-    if not any(t.category is TestCategory.sterility and t.result_before_release for t in dp.specification):
+    sterility = [(i, t) for i, t in enumerate(dp.specification) if t.category is TestCategory.sterility]
+    for i, t in sterility:
+        if t.result_before_release is None:
+            yield Violation(("quality", "drug_product", "specification", i), f"{t.test}: result_before_release is not stated, so it is unknown whether the sterility result comes after release", "set result_before_release: true or false")
+    if not any(t.result_before_release is False for _, t in sterility):
+        return
+    if not any(t.result_before_release is True for _, t in sterility):
         yield Violation(("quality", "drug_product", "specification"), "the sterility result arrives after release but no interim sterility test with a result before release is specified", "add an interim test (category sterility, result_before_release true), e.g. Gram stain or in-process culture")
     for i, p in enumerate(d.clinical.protocols):
         if not p.positive_culture_plan:
