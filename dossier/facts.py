@@ -229,6 +229,27 @@ CONDITIONS: dict[str, Condition] = {
 }
 
 
+READS: dict[str, tuple[str, ...]] = {
+    "fresh_product": ("product.storage",),
+    "first_in_human": ("eu.cover_letter.first_in_human",),
+}
+"""Facts a condition reads that the YAML may leave out. When one is not stated the condition
+cannot be decided: it is false, and whoever depends on it is told (`undecided`), never skipped
+in silence."""
+
+
+def undecided(names: list[str], d: Dossier) -> list[tuple[str, str]]:
+    """(condition, fact path) for each named condition that reads a fact the YAML does not state."""
+    from dossier import factpath
+
+    out = []
+    for name in names:
+        for path in READS.get(name.lstrip("!"), ()):
+            if any(value is None for _, value in factpath.resolve(d, path)):
+                out.append((name, path))
+    return out
+
+
 def holds(names: list[str], d: Dossier) -> bool:
     """All named conditions hold (`!name` negates)."""
     for name in names:

@@ -108,3 +108,17 @@ def test_flags_left_out_print_not_stated(tmp_path):
     for label in ("Combination product", "Submission type"):
         row = re.search(rf"{label}</th><td>(.*?)</td>", html).group(1)
         assert "not stated" in row, (label, row)
+
+
+def test_a_fact_left_out_never_switches_a_requirement_off_in_silence(tmp_path):
+    """The MSC product is fresh: without product.storage the shipping-study requirement cannot be
+    decided, and that is said under the requirement's own id, at the product."""
+    shutil.copytree(EXAMPLES / "msc", tmp_path / "msc")
+    root = tmp_path / "msc" / "dossier.yaml"
+    before = api.check(root)
+    assert before.ok
+    _drop_line(root, "  storage: fresh")
+    after = api.check(root)
+    said = [f for f in after.findings if f.path == "product.storage"]
+    assert {f.rule for f in said} >= {"IND-CMC-020"} and not after.ok
+    assert all("cannot be decided" in f.message and f.citation for f in said)

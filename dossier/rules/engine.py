@@ -133,6 +133,34 @@ def run_rules(pack: Pack, d: Dossier, smap: SourceMap) -> list[Finding]:
     return findings
 
 
+def undecided_findings(pack: Pack, outline: list[Node], d: Dossier, smap: SourceMap) -> list[Finding]:
+    """A requirement or rule that applies only under a condition whose deciding fact is not
+    stated is reported (under its own id, at the fact), once per id and fact: a missing fact
+    never switches a requirement off in silence."""
+    findings: list[Finding] = []
+    seen: set[tuple[str, str]] = set()
+    items = [(req.id, f"{req.label} is required", req.when, req.severity, req.cite, req.basis) for root in outline for node in root.walk() if node.applicable for req in node.section.requires]
+    items += [(rule.id, f"check {rule.id} applies", rule.when, rule.severity, rule.cite, rule.basis) for rule in pack.rules]
+    for rid, what, when, severity, cite, basis in items:
+        for condition, path in facts.undecided(when or [], d):
+            if (rid, path) in seen:
+                continue
+            seen.add((rid, path))
+            where = tuple(int(p) if p.isdigit() else p for p in path.split("."))
+            findings.append(
+                Finding(
+                    smap.locate(where),
+                    severity,
+                    rid,
+                    f"{path} is not stated, so it cannot be decided whether {what} (it does when {facts.describe([condition])})",
+                    path=path,
+                    hint=f"state {path}",
+                    citation=_cite(cite, basis),
+                )
+            )
+    return findings
+
+
 @dataclass
 class PackCheck:
     findings: list[Finding]
@@ -145,4 +173,5 @@ def check_dossier(pack: Pack, d: Dossier, smap: SourceMap) -> PackCheck:
     outline = build_outline(pack, d)
     findings, missing, ready = completeness(pack, outline, d, smap)
     findings += run_rules(pack, d, smap)
+    findings += undecided_findings(pack, outline, d, smap)
     return PackCheck(findings, missing, outline, ready)
