@@ -163,7 +163,9 @@ def check_pack(loaded: Loaded, name: str):
     assert loaded.dossier is not None
     pack = load_pack(name)
     pc = check_dossier(pack, loaded.dossier, loaded.source_map)
-    pc.findings = apply_waivers(pc.findings, loaded.dossier, loaded.source_map, rule_ids(pack), _all_rule_ids())
+    from dossier.model.unknown import RULE as UNKNOWN
+
+    pc.findings = apply_waivers(pc.findings, loaded.dossier, loaded.source_map, rule_ids(pack) | {UNKNOWN}, _all_rule_ids() | {UNKNOWN})
     report = TargetReport(
         name,
         pc.readiness.required,
@@ -436,7 +438,20 @@ def preflight(path: Path, page_size: str | None = None) -> list[Finding]:
 
 
 def schema() -> dict:
+    """JSON Schema of the YAML; every field also accepts the not-yet-known answer, so editors do not flag it."""
+    from dossier.model.unknown import NotYetKnown
+
     s = Dossier.model_json_schema()
+    defs = s.setdefault("$defs", {})
+    answer = NotYetKnown.model_json_schema()
+    defs.update(answer.pop("$defs", {}))
+    defs["NotYetKnown"] = answer
+    for name, model in [("Dossier", s), *defs.items()]:
+        if name in ("NotYetKnown", "_Reason"):
+            continue
+        for field, prop in model.get("properties", {}).items():
+            keep = {k: prop.pop(k) for k in ("title", "description", "default") if k in prop}
+            model["properties"][field] = {**keep, "anyOf": [prop, {"$ref": "#/$defs/NotYetKnown"}]}
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **s}
 
 

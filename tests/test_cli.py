@@ -178,7 +178,7 @@ def test_a_draft_build_is_quiet_and_verbose_lists_the_findings(capsys, tmp_path)
     args = ["build", str(DATA / "minimal.yaml"), "--target", "ind", "--draft", "--format", "html", "-o", str(tmp_path / "d.html")]
     code, out, err = run(capsys, *args)
     assert code == 0 and out == ""
-    assert "ind: 1/67 required items present" in err and "error(s)" in err
+    assert re.search(r"^ind: \d+/\d+ required items present", err, re.M) and "error(s)" in err
     assert not [line for line in err.splitlines() if LINE.match(line)]
     code, out, err = run(capsys, *args, "--verbose")
     assert code == 0 and out == ""

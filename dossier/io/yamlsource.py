@@ -88,6 +88,15 @@ class SourceMap:
     key_files: dict[PathT, str] = field(default_factory=dict)
     placeholders: set[PathT] = field(default_factory=set)
     """Paths whose value is placeholder text (<...>, TBD, XX, ...): they count as open, not present."""
+    unknowns: dict[PathT, tuple[str, str | None]] = field(default_factory=dict)
+    """Paths answered {unknown: {reason, expected}}: (reason, expected)."""
+
+    def unknown_at(self, path: PathT) -> tuple[str, str | None] | None:
+        """The not-yet-known answer given for `path` or for an object that holds it."""
+        for n in range(len(path), 0, -1):
+            if path[:n] in self.unknowns:
+                return self.unknowns[path[:n]]
+        return None
 
     def locate(self, path: PathT, *, key: bool = False) -> Location:
         """Location of `path`, or of its longest existing prefix."""
@@ -201,6 +210,12 @@ class _Builder:
             if self.file != self.smap.file:
                 self.smap.key_files[child] = self.file
             out[key] = self.build(value_node, child, depth + 1)
+        if len(out) == 1 and "unknown" in out:
+            from dossier.model.unknown import parse
+
+            answer = parse(out)
+            if answer is not None:
+                self.smap.unknowns[path] = answer
         return out
 
     def _include_directive(self, node: yaml.MappingNode, path: PathT) -> yaml.ScalarNode | None:

@@ -10,7 +10,7 @@ import pathlib
 import sys
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WrapValidator, model_validator
 
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
@@ -110,6 +110,17 @@ class Strict(BaseModel):
             doc = docs.get((cls.__name__, name))
             if doc and not info.description:
                 info.description = doc
+            _accept_unknown(info)
+
+
+def _accept_unknown(info) -> None:
+    """Let the field take the not-yet-known answer (dossier/model/unknown.py). Constraints move
+    into the annotation, so they apply to a real value, never to the answer."""
+    from dossier.model.unknown import accept_unknown
+
+    annotation = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+    info.annotation = Annotated[annotation, WrapValidator(accept_unknown(info))]
+    info.metadata = []
 
 
 class TimeUnit(str, enum.Enum):

@@ -74,8 +74,8 @@ Id = Annotated[str, AfterValidator(_id), Field(json_schema_extra={"pattern": "^[
 
 
 def _rule_id(value: str) -> str:
-    if not re.fullmatch(r"[A-Z]{2,6}-[A-Z]{2,5}-\d{3}", value):
-        raise ValueError(f"{value!r} is not a rule id: the form IND-TOX-007 (`dossier rules` lists them)")
+    if not re.fullmatch(r"[A-Z]{2,6}-[A-Z]{2,5}-\d{3}|INPUT-UNKNOWN", value):
+        raise ValueError(f"{value!r} is not a rule id that a waiver can name: the form IND-TOX-007, or INPUT-UNKNOWN (`dossier rules` lists them)")
     return value
 
 

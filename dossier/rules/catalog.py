@@ -48,6 +48,7 @@ INPUT_RULES = {
     "YAML-INVISIBLE": "No bidirectional controls (error) or zero-width characters (warning) that could hide a difference.",
     "YAML-CONTROL": "No control characters in text or keys (NUL, ESC, BEL, backspace, ...); only tab and line feed.",
     "INPUT-PLACEHOLDER": "No value is placeholder text: a <placeholder> of the `dossier init` starters, TBD/TBC/to be confirmed, unknown, n/a, ???, XX; such a value counts as open, not present.",
+    "INPUT-UNKNOWN": "No fact is answered not yet known ({unknown: {reason: ...}}) in a final submission: each such answer is an open item (a waiver can accept it).",
     "SCHEMA-MISSING": "A field the schema requires is present.",
     "SCHEMA-UNKNOWN-KEY": "Every key is known to the schema (misspellings are caught, with a suggestion).",
     "SCHEMA-TYPE": "Every value has the type the schema expects (text, number, list, mapping, date).",

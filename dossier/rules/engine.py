@@ -26,6 +26,8 @@ class Missing:
     label: str
     path: str
     cite: str
+    reason: str = ""
+    """Set when the fact is answered not yet known: why (and when it is expected)."""
 
 
 def _cite(cite: str, basis: Verification) -> str:
@@ -84,6 +86,12 @@ def completeness(pack: Pack, outline: list[Node], d: Dossier, smap: SourceMap) -
         for node in root.walk():
             for req, where, ok, value in evaluate(node, d):
                 ready.required += 1
+                answer = smap.unknown_at(where)
+                if answer is not None:
+                    # answered not yet known: open, reported once by INPUT-UNKNOWN where it stands
+                    reason = answer[0] + (f" (expected: {answer[1]})" if answer[1] else "")
+                    by_anchor.setdefault(node.anchor, []).append(Missing(node.id, req.label, format_path(where), _cite(req.cite, req.basis), reason))
+                    continue
                 if ok and where in smap.placeholders:
                     # placeholder text (TBD, XX, <...>): open, reported once by INPUT-PLACEHOLDER where it stands
                     by_anchor.setdefault(node.anchor, []).append(Missing(node.id, req.label, format_path(where), _cite(req.cite, req.basis)))
@@ -109,6 +117,23 @@ def completeness(pack: Pack, outline: list[Node], d: Dossier, smap: SourceMap) -
                 )
                 by_anchor.setdefault(node.anchor, []).append(Missing(node.id, req.label, text, cite))
     return findings, by_anchor, ready
+
+
+def unknown_findings(smap: SourceMap) -> list[Finding]:
+    """One error per not-yet-known answer, where it stands (a waiver can accept it)."""
+    from dossier.model.unknown import RULE
+
+    return [
+        Finding(
+            smap.locate(path),
+            Severity.ERROR,
+            RULE,
+            f"not yet known: {reason}" + (f" (expected: {expected})" if expected else ""),
+            path=format_path(path),
+            hint="give the fact once it is known; a draft shows this reason where the fact belongs; a final build needs the fact or a waiver",
+        )
+        for path, (reason, expected) in smap.unknowns.items()
+    ]
 
 
 def run_rules(pack: Pack, d: Dossier, smap: SourceMap) -> list[Finding]:
@@ -143,10 +168,10 @@ def undecided_findings(pack: Pack, outline: list[Node], d: Dossier, smap: Source
     items += [(rule.id, f"check {rule.id} applies", rule.when, rule.severity, rule.cite, rule.basis) for rule in pack.rules]
     for rid, what, when, severity, cite, basis in items:
         for condition, path in facts.undecided(when or [], d):
-            if (rid, path) in seen:
-                continue
-            seen.add((rid, path))
             where = tuple(int(p) if p.isdigit() else p for p in path.split("."))
+            if (rid, path) in seen or smap.unknown_at(where) is not None:
+                continue  # answered not yet known: INPUT-UNKNOWN reports it, once
+            seen.add((rid, path))
             findings.append(
                 Finding(
                     smap.locate(where),
@@ -174,4 +199,5 @@ def check_dossier(pack: Pack, d: Dossier, smap: SourceMap) -> PackCheck:
     findings, missing, ready = completeness(pack, outline, d, smap)
     findings += run_rules(pack, d, smap)
     findings += undecided_findings(pack, outline, d, smap)
+    findings += unknown_findings(smap)
     return PackCheck(findings, missing, outline, ready)
