@@ -352,7 +352,7 @@ def placeholder_problem(value: str) -> tuple[str, str] | None:
         if re.match(r"^\s*(?:n/a|n\.a\.?)\s*$", value, re.IGNORECASE):
             hint = "if the fact does not apply, answer {not_applicable: {reason: ...}}; otherwise give the fact"
         else:
-            hint = "give the fact; a fact that applies but is not known yet is an open item, not text (a document must not state it)"
+            hint = "give the fact; if it applies but is not known yet, answer {unknown: {reason: ...}}"
         return (f"{shown!r} is placeholder text, not a fact; it counts as open", hint)
     return None
 

@@ -12,6 +12,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WrapValidator, model_validator
 
+NOT_STATED = "not stated"
+"""How a fact the YAML does not give (or answers not yet known) reads in a document."""
+
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
 
@@ -150,10 +153,15 @@ class Duration(Strict):
     unit: TimeUnit
     """Unit of `value`."""
 
-    def hours(self) -> float:
+    def hours(self) -> float | None:
+        """In hours; None when a part is not stated (answered not yet known)."""
+        if self.value is None or self.unit is None:
+            return None
         return self.value * _HOURS[self.unit]
 
     def __str__(self) -> str:
+        if self.value is None or self.unit is None:
+            return NOT_STATED
         v = int(self.value) if float(self.value).is_integer() else self.value
         unit = self.unit.value[:-1] if v == 1 else self.unit.value
         return f"{v} {unit}"
@@ -174,7 +182,7 @@ class TemperatureRange(Strict):
     """Temperature unit (degrees Celsius)."""
 
     def __str__(self) -> str:
-        u = self.unit.value
+        u = self.unit.value if self.unit is not None else NOT_STATED
         if self.min is not None and self.max is not None:
             return f"{_num(self.min)} to {_num(self.max)} {u}"
         if self.max is not None:
@@ -247,11 +255,12 @@ class Dose(Strict):
     """Maximum total amount regardless of weight (same entity), if any."""
 
     def unit(self) -> str:
-        return f"{_ABBREV.get(self.entity, self.entity.value)}{_BASIS_SUFFIX[self.basis]}"
+        entity = _ABBREV.get(self.entity, self.entity.value) if self.entity is not None else f"({NOT_STATED})"
+        return f"{entity}{_BASIS_SUFFIX.get(self.basis, f' ({NOT_STATED})')}"
 
     def __str__(self) -> str:
         text = f"{sci(self.value)} {self.unit()}"
-        if self.cap:
+        if self.cap and self.entity is not None:
             text += f" (maximum {sci(self.cap)} {_ABBREV.get(self.entity, self.entity.value)})"
         return text
 
@@ -260,7 +269,9 @@ class Dose(Strict):
 
 
 def sci(x: float) -> str:
-    """1000000.0 -> '1.0 × 10⁶'; 50 -> '50'."""
+    """1000000.0 -> '1.0 × 10⁶'; 50 -> '50'; None (not stated) -> 'not stated'."""
+    if x is None:
+        return NOT_STATED
     if x == 0 or 1e-3 <= abs(x) < 1e4:
         return f"{x:g}"
     mantissa, exp = f"{x:.2e}".split("e")
@@ -284,10 +295,10 @@ class Address(Strict):
     """ISO 3166-1 alpha-2 country code, e.g. US, DE, NO."""
 
     def one_line(self) -> str:
-        parts = [*self.lines, self.city]
+        parts = [*(self.lines or []), self.city or f"city {NOT_STATED}"]
         if self.region or self.postal_code:
             parts.append(" ".join(p for p in (self.region, self.postal_code) if p))
-        parts.append(self.country)
+        parts.append(self.country or f"country {NOT_STATED}")
         return ", ".join(parts)
 
 
@@ -327,7 +338,7 @@ class DocumentRef(Strict):
     """eCTD section the document belongs to when filed as its own leaf, e.g. 4.2.3.2 or 1.14.4.1."""
 
     def __str__(self) -> str:
-        bits = [self.number]
+        bits = [self.number or f"number {NOT_STATED}"]
         if self.version:
             bits.append(f"version {self.version}")
         if self.date:
@@ -345,6 +356,8 @@ class Table(Strict):
 
     @model_validator(mode="after")
     def _rectangular(self) -> "Table":
+        if not self.columns or not self.rows:
+            return self  # columns or rows answered not yet known: nothing to compare
         for i, row in enumerate(self.rows):
             if len(row) != len(self.columns):
                 raise ValueError(

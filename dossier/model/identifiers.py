@@ -37,12 +37,12 @@ def _country(value: str) -> str:
         if re.fullmatch(r"[a-z]{2}", value) and value.upper() in countries():
             raise ValueError(f"{value!r}: write the country code in capitals ({value.upper()})")
         if re.fullmatch(r"AA|Q[M-Z]|X[A-Z]|ZZ|00", value):
-            raise ValueError(f"{value!r} is a placeholder, not a country: ISO 3166-1 leaves it for private use; give the real code")
+            raise ValueError(f"{value!r} is a placeholder, not a country: ISO 3166-1 leaves it for private use; give the real code, or {{unknown: {{reason: ...}}}} while it is not known")
         if value == "UK":
             raise ValueError("'UK' is not an ISO 3166-1 code: the United Kingdom is GB")
         if value == "EL":
             raise ValueError("'EL' is the EU's own code for Greece; ISO 3166-1 (used here) has GR")
-        raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code (two capital letters, e.g. US, DE, NO)")
+        raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code (two capital letters, e.g. US, DE, NO); a country not chosen yet is {{unknown: {{reason: ...}}}}")
     return value
 
 

@@ -54,13 +54,30 @@ def parse(value: Any) -> tuple[str, str | None] | None:
 
 def empty_value(info):
     """A function giving what the model holds for a field answered not yet known: an empty list
-    or container where the field has one, else None."""
+    or container where the field has one, a hollow object for a required object (every field
+    empty, so reading it never fails), else None."""
     if info.default_factory is not None:
         return info.default_factory
     if isinstance(info.default, list):
         return list
-    origin = getattr(info.annotation, "__origin__", None)
-    return list if origin is list else (lambda: None)
+    annotation = _bare(info.annotation)
+    if getattr(annotation, "__origin__", None) is list:
+        return list
+    if info.is_required() and isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return lambda: hollow(annotation)
+    return lambda: None
+
+
+def _bare(annotation):
+    """The type under Annotated[...] layers."""
+    while getattr(annotation, "__metadata__", None) is not None:
+        annotation = annotation.__origin__
+    return annotation
+
+
+def hollow(model: type[BaseModel]) -> BaseModel:
+    """An instance of `model` with every field empty (None, [], or hollow), not validated."""
+    return model.model_construct(**{name: empty_value(info)() for name, info in model.model_fields.items()})
 
 
 def accept_unknown(info):

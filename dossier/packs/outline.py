@@ -113,8 +113,9 @@ def _attachments(section: Section, d: Dossier, level: int, item: Any, item_path:
             if anchor in used:
                 continue  # the same document attached twice is included once
             used.add(anchor)
-            sub = Section(id=f"{section.id}-att", label="Attachment", title=doc.title or doc.number, template=ATTACHMENT_TEMPLATE)
-            title = f"{doc.title} ({doc.number})" if doc.title else doc.number
+            number = doc.number or "document number not stated"
+            sub = Section(id=f"{section.id}-att", label="Attachment", title=doc.title or number, template=ATTACHMENT_TEMPLATE)
+            title = f"{doc.title} ({number})" if doc.title else number
             nodes.append(Node(sub, sub.id, title, level, anchor, doc, where, True))
     return nodes
 

@@ -20,15 +20,24 @@ from dossier.render.markdown import render_markdown
 from dossier.resources import templates_dir
 
 
-def _value(v: Any) -> str:
-    """Enum members print their value; everything else its str()."""
+def _absent(v: Any) -> bool:
+    """None, or an attribute of an absent fact (see _Absent)."""
+    return v is None or (isinstance(v, jinja2.Undefined) and isinstance(v, _Absent) and v._absent())
+
+
+def _value(v: Any) -> Any:
+    """Enum members print their value; everything else its str(); an absent fact "not stated"."""
+    if _absent(v):
+        return NOT_STATED
     return str(getattr(v, "value", v))
 
 
 def _date_filter(fmt: str):
-    def _date(v: dt.date | None) -> str:
+    def _date(v: dt.date | None) -> Any:
         # %-d (no zero padding) is glibc-only; build it portably
-        return v.strftime(fmt.replace("%-d", str(v.day))) if v else ""
+        if _absent(v):
+            return NOT_STATED
+        return v.strftime(fmt.replace("%-d", str(v.day)))
 
     return _date
 
@@ -39,14 +48,14 @@ NOT_STATED = markupsafe.Markup('<span class="not-stated">not stated</span>')
 
 def _yesno(v: bool | None) -> str:
     """Yes / No for a stated flag; "not stated" (marked) when the YAML does not say."""
-    if v is None:
+    if _absent(v):
         return NOT_STATED
     return "Yes" if v else "No"
 
 
 def _stated(v: Any) -> Any:
     """The value, or "not stated" (marked) when the YAML does not give it."""
-    return NOT_STATED if v is None else v
+    return NOT_STATED if _absent(v) else v
 
 
 def _place_of_business(d):
@@ -68,17 +77,77 @@ def _describe(names: list[str]) -> str:
     return describe(names)
 
 
+class _Absent(jinja2.StrictUndefined):
+    """Undefined, strict as before for a name or attribute a template gets wrong, but lenient for
+    an attribute of a fact that is absent (None: not stated, or answered not yet known): that
+    renders as "not stated" instead of failing, and reads as false, empty and absent."""
+
+    __slots__ = ()
+
+    def _absent(self) -> bool:
+        if self._undefined_obj is None or isinstance(self._undefined_obj, _Absent):
+            return True
+        # no name and no object: a filter's "nothing" (first/last of an empty list)
+        return self._undefined_name is None and self._undefined_obj is jinja2.utils.missing
+
+    def __str__(self) -> str:
+        return "not stated" if self._absent() else super().__str__()
+
+    def __html__(self) -> str:
+        return str(NOT_STATED) if self._absent() else super().__str__()
+
+    def __iter__(self):
+        return iter(()) if self._absent() else super().__iter__()
+
+    def __bool__(self) -> bool:
+        return False if self._absent() else super().__bool__()
+
+    def __len__(self) -> int:
+        return 0 if self._absent() else super().__len__()
+
+    def __eq__(self, other):
+        return (other is None or isinstance(other, _Absent)) if self._absent() else super().__eq__(other)
+
+    def __ne__(self, other):
+        return not self.__eq__(other)
+
+    def __hash__(self):
+        return hash(None)
+
+    def __getattr__(self, name):
+        if name[:2] == "__":
+            raise AttributeError(name)
+        return self if self._absent() else super().__getattr__(name)
+
+
+@jinja2.pass_eval_context
+def _join(eval_ctx, value, d: str = "", attribute=None):
+    """Jinja's join, with an absent item shown as "not stated" rather than None."""
+    from jinja2.filters import do_join, make_attrgetter
+
+    if attribute is not None:
+        value = map(make_attrgetter(eval_ctx.environment, attribute), value)
+        attribute = None
+    return do_join(eval_ctx, [NOT_STATED if _absent(v) else v for v in value], d)
+
+
+def _finalize(value: Any) -> Any:
+    """What `{{ ... }}` prints: an absent fact (None) is "not stated", never the word None."""
+    return NOT_STATED if value is None else value
+
+
 @functools.cache
 def make_env(date_format: str = "%-d %B %Y") -> SandboxedEnvironment:
     env = SandboxedEnvironment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
         autoescape=True,
-        undefined=jinja2.StrictUndefined,
+        undefined=_Absent,
+        finalize=_finalize,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
-    env.filters.update(md=render_markdown, v=_value, date=_date_filter(date_format), sci=sci, yesno=_yesno, stated=_stated)
+    env.filters.update(md=render_markdown, v=_value, date=_date_filter(date_format), sci=sci, yesno=_yesno, stated=_stated, join=_join)
     env.tests["lower_startswith"] = lambda value, prefix: str(value or "").lower().startswith(prefix)
     env.globals.update(atmp_classification=_classification, describe_conditions=_describe, us_place_of_business=_place_of_business)
     return env

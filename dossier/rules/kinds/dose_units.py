@@ -40,6 +40,7 @@ def check(d: Dossier, params: dict) -> Iterator[Violation]:
             doses.append((("clinical", "protocols", i, "treatment", "max_dose"), p.treatment.max_dose))
     if d.nonclinical.dose_justification:
         doses.append((("nonclinical", "dose_justification", "supported_dose"), d.nonclinical.dose_justification.supported_dose))
+    doses = [(p, x) for p, x in doses if x is not None and x.entity is not None and x.basis is not None]  # not stated: INPUT-UNKNOWN or a requirement says so
     if not doses:
         return
     ref_path, ref = doses[0]

@@ -33,12 +33,14 @@ def check(d: Dossier, params: dict) -> Iterator[Violation]:
     if not just:
         return
     supported = just.supported_dose
+    if supported is None or supported.value is None:
+        return  # not stated: nothing to compare with
     for i, p in enumerate(d.clinical.protocols):
         candidates = [(("treatment", "dose_levels", j, "dose"), lv.dose) for j, lv in enumerate(p.treatment.dose_levels)]
         if p.treatment.max_dose:
             candidates.append((("treatment", "max_dose"), p.treatment.max_dose))
         for sub, dose in candidates:
-            if dose.comparable(supported) and dose.value > supported.value:
+            if dose is not None and dose.value is not None and dose.comparable(supported) and dose.value > supported.value:
                 yield Violation(
                     ("clinical", "protocols", i) + sub,
                     f"protocol {p.id}: dose {sci(dose.value)} {dose.unit()} exceeds the nonclinically supported "

@@ -36,5 +36,5 @@ def check(d: Dossier, params: dict) -> Iterator[Violation]:
             continue
         if in_use is None:
             yield Violation(("clinical", "protocols", i, "treatment", "administration_window"), f"protocol {p.id} allows {window} from thaw to end of administration but no in-use stability period is stated", "add quality.drug_product.stability.in_use_period")
-        elif window.hours() > in_use.hours() + 1e-9:
+        elif window.hours() is not None and in_use.hours() is not None and window.hours() > in_use.hours() + 1e-9:
             yield Violation(("clinical", "protocols", i, "treatment", "administration_window"), f"protocol {p.id} allows {window} from thaw to end of administration; in-use stability covers only {in_use}")

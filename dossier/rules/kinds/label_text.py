@@ -38,10 +38,12 @@ def _norm(text: str) -> str:
 def check(d: Dossier, params: dict) -> Iterator[Violation]:
     wanted = _norm(params["text"])
     level = params.get("packaging")
-    labels = [(i, lb) for i, lb in enumerate(d.labels) if level is None or lb.packaging.value == level]
+    labels = [(i, lb) for i, lb in enumerate(d.labels) if level is None or (lb.packaging is not None and lb.packaging.value == level)]
     if not labels:
         yield Violation(("labels",), f"no {level + ' ' if level else ''}label text is given", "add the label text under labels:")
         return
     for i, lb in labels:
+        if lb.text is None:
+            continue  # not yet known: INPUT-UNKNOWN says so
         if wanted not in _norm(lb.text):
-            yield Violation(("labels", i, "text"), f"{lb.packaging.value} label lacks the statement “{params['text']}”")
+            yield Violation(("labels", i, "text"), f"{lb.packaging.value if lb.packaging else 'the'} label lacks the statement “{params['text']}”")

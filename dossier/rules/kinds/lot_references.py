@@ -40,7 +40,7 @@ def _stability_lists(d: Dossier):
 
 def check(d: Dossier, params: dict) -> Iterator[Violation]:
     lots = {lot.id for lot in d.quality.lots}
-    materials = {ds.id for ds in d.quality.drug_substances} | {"drug_product"}
+    materials = {ds.id for ds in d.quality.drug_substances if ds.id} | {"drug_product"}
     for i, lot in enumerate(d.quality.lots):
         if lot.material not in materials:
             yield Violation(("quality", "lots", i, "material"), f"lot {lot.id}: material {lot.material!r} is not a drug substance id or 'drug_product'", f"use one of: {', '.join(sorted(materials))}")

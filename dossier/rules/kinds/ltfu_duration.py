@@ -32,5 +32,5 @@ def check(d: Dossier, params: dict) -> Iterator[Violation]:
         ltfu = p.long_term_follow_up
         if ltfu is None:
             yield Violation(("clinical", "protocols", i), f"protocol {p.id} plans no long-term follow-up (at least {years:g} years expected)")
-        elif ltfu.duration.hours() < years * 8766 - 1e-6:
+        elif ltfu.duration is not None and ltfu.duration.hours() is not None and ltfu.duration.hours() < years * 8766 - 1e-6:
             yield Violation(("clinical", "protocols", i, "long_term_follow_up", "duration"), f"protocol {p.id}: long-term follow-up of {ltfu.duration} is shorter than {years:g} years")

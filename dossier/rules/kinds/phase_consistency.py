@@ -29,6 +29,6 @@ KIND = "phase-consistency"
 def check(d: Dossier, params: dict) -> Iterator[Violation]:
     declared = set(d.submission.phases)
     for i, p in enumerate(d.clinical.protocols):
-        if declared and p.phase not in declared:
+        if declared and p.phase is not None and p.phase not in declared:
             listed = ", ".join(sorted(ph.value for ph in declared))
             yield Violation(("clinical", "protocols", i, "phase"), f"protocol {p.id} is phase {p.phase.value} but the submission declares phase(s) {listed}")

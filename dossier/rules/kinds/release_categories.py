@@ -31,7 +31,7 @@ def check(d: Dossier, params: dict) -> Iterator[Violation]:
     dp = d.quality.drug_product
     if dp is None:
         return  # completeness reports the missing drug product
-    have = {t.category.value for t in dp.specification}
+    have = {t.category.value for t in dp.specification if t.category}
     for category in params["categories"]:
         if category not in have:
             yield Violation(("quality", "drug_product", "specification"), f"drug product specification has no {category} test", f"add a test with category: {category}")

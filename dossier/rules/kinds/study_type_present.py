@@ -30,7 +30,7 @@ KIND = "study-type-present"
 
 def check(d: Dossier, params: dict) -> Iterator[Violation]:
     types = set(params["types"])
-    if not any(s.type.value in types for s in d.nonclinical.studies):
-        omitted = [o for o in d.nonclinical.omitted_studies if o.type.value in types]
+    if not any(s.type and s.type.value in types for s in d.nonclinical.studies):
+        omitted = [o for o in d.nonclinical.omitted_studies if o.type and o.type.value in types]
         reason = f" (omission stated: {omitted[0].reason})" if omitted else ""
         yield Violation(("nonclinical", "studies"), f"no {params.get('what', ' / '.join(sorted(types)))} study{reason}", f"add a study of type {sorted(types)[0]}")

@@ -30,7 +30,7 @@ KIND = "study-types-addressed"
 
 def check(d: Dossier, params: dict) -> Iterator[Violation]:
     wanted = params.get("types") or [t.value for t in StudyType]
-    done = {s.type.value for s in d.nonclinical.studies} | {o.type.value for o in d.nonclinical.omitted_studies}
+    done = {s.type.value for s in d.nonclinical.studies if s.type} | {o.type.value for o in d.nonclinical.omitted_studies if o.type}
     for t in wanted:
         if t not in done:
             yield Violation(("nonclinical",), f"no {t} study and no reason for its omission", f"add a study, or omitted_studies: [{{type: {t}, reason: ...}}]")
