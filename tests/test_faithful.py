@@ -14,30 +14,13 @@ from pydantic_core import PydanticUndefined
 from dossier import api
 from dossier.model import Dossier
 from tests.conftest import EXAMPLES, ROOT
+from tests.test_identifiers import _models
 
 ALLOWED_DEFAULTS = {
     "Dossier.schema_version": "the version of the file format, not a fact about the product",
 }
 """Scalar fields that may keep a default, each with the reason (containers such as lists and
 sub-objects default to empty: an empty list is shown as absent, not as a fact)."""
-
-
-def _models() -> list[type[BaseModel]]:
-    seen: list[type[BaseModel]] = []
-    stack = [Dossier]
-    while stack:
-        m = stack.pop()
-        if m in seen:
-            continue
-        seen.append(m)
-        for f in m.model_fields.values():
-            todo = [f.annotation]
-            while todo:
-                a = todo.pop()
-                if isinstance(a, type) and issubclass(a, BaseModel):
-                    stack.append(a)
-                todo.extend(typing.get_args(a))
-    return seen
 
 
 def _template_text() -> str:
@@ -47,7 +30,7 @@ def _template_text() -> str:
 def test_no_printed_field_has_a_default_that_would_read_as_a_fact():
     templates = _template_text()
     offenders = []
-    for model in _models():
+    for model in _models(Dossier):
         for name, f in model.model_fields.items():
             if f.is_required() or f.default_factory is not None or f.default is None or f.default is PydanticUndefined:
                 continue

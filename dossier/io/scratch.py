@@ -13,18 +13,10 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from dossier.io.guard import process_alive
+
 PREFIX = "dossier-build-"
 _NAME = re.compile(re.escape(PREFIX) + r"(\d+)-")
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
 
 
 def remove_stale(base: Path) -> None:
@@ -35,7 +27,7 @@ def remove_stale(base: Path) -> None:
         return
     for name in names:
         m = _NAME.match(name)
-        if m and int(m[1]) != os.getpid() and not _alive(int(m[1])):
+        if m and int(m[1]) != os.getpid() and not process_alive(int(m[1])):
             shutil.rmtree(base / name, ignore_errors=True)
 
 
