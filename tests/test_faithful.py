@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import re
 import shutil
-import typing
 
 import pytest
-from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from dossier import api
