@@ -17,6 +17,7 @@ from dossier import __version__
 from dossier.errors import InputFileError, OutputError, PreflightFailure, UsageError
 from dossier.findings import Finding, Severity, has_errors, sort_findings
 from dossier.io import guard
+from dossier.io.scratch import scratch
 from dossier.io.yamlsource import SourceMap, load_file
 from dossier.model import Dossier
 from dossier.packs import available, load_pack
@@ -217,6 +218,7 @@ def manifest_path(output: Path) -> Path:
     return output.with_name(output.name + ".manifest.json")
 
 
+@scratch()  # every temporary file of the build, workers' included, is removed with it
 def build(
     path: Path,
     target: str,
@@ -236,26 +238,6 @@ def build(
     the same pages, bookmarks and text (tests/test_parallel.py). `on_progress(done, total, label)`
     is told the units of the rendering as they finish (dossier/progress.py); it is not called
     when the check stops the build."""
-    from dossier.io.scratch import scratch
-
-    with scratch():  # every temporary file of the build, workers' included, is removed with it
-        return _build(path, target, output=output, fmt=fmt, section=section, draft=draft, jobs=jobs, use_cache=use_cache, on_progress=on_progress, sign_off=sign_off, layout=layout)
-
-
-def _build(
-    path: Path,
-    target: str,
-    *,
-    output: Path | None = None,
-    fmt: str = "pdf",
-    section: str | None = None,
-    draft: bool = False,
-    jobs: int | None = None,
-    use_cache: bool = True,
-    on_progress: ProgressCallback | None = None,
-    sign_off: str | None = None,
-    layout: str = "compiled",
-) -> BuildResult:
     from dossier.packs.outline import select
     from dossier.progress import Steps
     from dossier.render.html import RenderOptions, render_html
