@@ -33,9 +33,13 @@ class Classification:
     derived: EUClass | None
     steps: list[Step] = field(default_factory=list)
     candidates: list[EUClass] = field(default_factory=list)
+    undecided: str | None = None
+    """The fact path whose absence keeps the class from being derived."""
 
     @property
     def summary(self) -> str:
+        if self.undecided:
+            return f"cannot be derived while {self.undecided} is not stated"
         if self.derived is None:
             return "no ATMP class follows from the facts given"
         return self.derived.value
@@ -55,12 +59,20 @@ def _facts(d: Dossier) -> dict[str, object]:
         "homologous": b.homologous_use if b else None,
         "action": b.intended_action if b else None,
         # likewise: product.devices decides, classification_basis.integral_device is checked against it
-        "device": has_integral_device(d),
+        "device": integral_device(d),
     }
 
 
 def has_integral_device(d: Dossier) -> bool:
     return any(dev.role is DeviceRole.integral for dev in d.product.devices)
+
+
+def integral_device(d: Dossier) -> bool | None:
+    """Whether a medical device is an integral part of the product: None when product.devices is
+    not stated (an absent list is not "no device")."""
+    if has_integral_device(d):
+        return True
+    return False if d.product.told("devices") == "given" else None
 
 
 def classify(d: Dossier) -> Classification:
@@ -87,11 +99,15 @@ def classify(d: Dossier) -> Classification:
             c.candidates.append(EUClass.TEP)
         if engineered and action is IntendedAction.pharmacological_immunological_metabolic:
             c.candidates.append(EUClass.sCTMP)
-        say(Step("Is a medical device an integral part of the product, with viable cells?", "yes" if f["device"] else "no", REG_CATMP))
+        say(Step("Is a medical device an integral part of the product, with viable cells?", {True: "yes", False: "no"}.get(f["device"], "not stated (product.devices)"), REG_CATMP))
         if f["device"]:
             c.candidates.append(EUClass.cATMP)
-    c.derived = _precedence(c.candidates)
-    if len(c.candidates) > 1:
+        elif f["device"] is None and c.candidates:
+            # a combined ATMP prevails over every other class: with the device not stated,
+            # no class follows
+            c.undecided = "product.devices"
+    c.derived = None if c.undecided else _precedence(c.candidates)
+    if len(c.candidates) > 1 and c.derived:
         order = " > ".join(x.value for x in (EUClass.cATMP, EUClass.GTMP, EUClass.TEP, EUClass.sCTMP) if x in c.candidates)
         say(Step("Several definitions are met; which class prevails?", f"{order}: {c.derived.value}", REG_PRECEDENCE))
     return c

@@ -232,6 +232,7 @@ CONDITIONS: dict[str, Condition] = {
 READS: dict[str, tuple[str, ...]] = {
     "fresh_product": ("product.storage",),
     "first_in_human": ("eu.cover_letter.first_in_human",),
+    "integral_device": ("product.devices",),
 }
 """Facts a condition reads that the YAML may leave out. When one is not stated the condition
 cannot be decided: it is false, and whoever depends on it is told (`undecided`), never skipped
@@ -245,9 +246,20 @@ def undecided(names: list[str], d: Dossier) -> list[tuple[str, str]]:
     out = []
     for name in names:
         for path in READS.get(name.lstrip("!"), ()):
-            if any(value is None for _, value in factpath.resolve(d, path)):
+            if not stated(d, path):
                 out.append((name, path))
     return out
+
+
+def stated(d: Dossier, path: str) -> bool:
+    """The YAML states the fact at `path` (a list it gives empty counts: "there is none")."""
+    from dossier import factpath
+
+    parent, _, field = path.rpartition(".")
+    for _, obj in factpath.resolve(d, parent) if parent else [((), d)]:
+        if obj is None or obj.told(field) != "given" or getattr(obj, field) is None:
+            return False
+    return True
 
 
 def holds(names: list[str], d: Dossier) -> bool:

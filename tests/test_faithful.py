@@ -3,10 +3,14 @@ stated (or derived from what is given, saying so), never as a default presented 
 
 from __future__ import annotations
 
+import collections
+import copy
+import html.parser as html_parser
 import re
 import shutil
 
 import pytest
+from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from dossier import api
@@ -103,3 +107,163 @@ def test_a_fact_left_out_never_switches_a_requirement_off_in_silence(tmp_path):
     said = [f for f in after.findings if f.path == "product.storage"]
     assert {f.rule for f in said} >= {"IND-CMC-020"} and not after.ok
     assert all("cannot be decided" in f.message and f.citation for f in said)
+
+
+# --- every optional printed field removed in turn ------------------------------------------------
+
+ABSENCE_MARKS = {
+    "not-stated": "the marked 'not stated' of a fact left out",
+    "unknown": "a fact answered not yet known, with its reason",
+    "placeholder": "a draft's MISSING / NOT YET KNOWN box naming the YAML path",
+    "empty": "'no information under this heading' and similar, saying what the dossier lacks",
+    "not-applicable": "a section's condition from the pack, or the sponsor's own stated omission",
+    "derived": "a conclusion the tool derives, shown with its reasoning (e.g. the ATMP class)",
+}
+"""Classes of the elements a document may add when a fact is taken out: each says that something
+is absent or derived, never a product fact."""
+
+ALLOWED_REMOVALS = {
+    "TemperatureRange.min": "a range given only its maximum reads '≤ max', which is what was given",
+}
+"""Fields whose removal may add text outside the marks above, each with the reason."""
+
+
+class _Texts(html_parser.HTMLParser):
+    """The text runs of a document outside absence marks, counted."""
+
+    VOID = {"br", "img", "meta", "link", "hr", "input", "col", "wbr"}
+
+    def __init__(self):
+        super().__init__()
+        self.marked: list[bool] = []
+        self.runs: collections.Counter = collections.Counter()
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in self.VOID:
+            self.marked.append(bool(set((dict(attrs).get("class") or "").split()) & ABSENCE_MARKS.keys()))
+
+    def handle_endtag(self, tag):
+        if tag not in self.VOID and self.marked:
+            self.marked.pop()
+
+    def handle_data(self, data):
+        text = " ".join(data.split())
+        if text and _tokens(text) and not any(self.marked):
+            self.runs[text] += 1
+
+
+def _tokens(text: str) -> list[str]:
+    return [t for t in re.findall(r"\w+|[^\w\s]", text) if t not in "—–,;.:()"]
+
+
+def _shortened(new: list[str], old: list[str]) -> bool:
+    """`new` is `old` with some words taken out (a value dropped from a sentence or a row)."""
+    rest = iter(old)
+    return all(any(word == other for other in rest) for word in new)
+
+
+def _runs(d: Dossier, target: str) -> collections.Counter:
+    from dossier.packs import load_pack
+    from dossier.render.html import RenderOptions, render_html
+    from dossier.rules.engine import build_outline
+
+    pack = load_pack(target)
+    parser = _Texts()
+    parser.feed(render_html(pack, d, build_outline(pack, d), RenderOptions(draft=True, tool_version="test")))
+    return parser.runs
+
+
+def _optional_leaves(obj, path: tuple, found: dict, example: str) -> None:
+    """First place in the examples of each optional field the YAML gives (values and lists, not
+    whole sub-objects: their fields are taken out one by one)."""
+    if isinstance(obj, BaseModel):
+        for name in sorted(obj.model_fields_set):
+            if not type(obj).model_fields[name].is_required() and not isinstance(getattr(obj, name), BaseModel):
+                found.setdefault(f"{type(obj).__name__}.{name}", (example, path + (name,)))
+        for name in type(obj).model_fields:
+            _optional_leaves(getattr(obj, name), path + (name,), found, example)
+    elif isinstance(obj, list):
+        for i, item in enumerate(obj):
+            _optional_leaves(item, path + (i,), found, example)
+
+
+def _without(data: dict, path: tuple) -> dict:
+    data = copy.deepcopy(data)
+    node = data
+    for key in path[:-1]:
+        node = node[key]
+    del node[path[-1]]
+    return data
+
+
+def test_removing_any_printed_field_adds_no_statement():
+    """Each optional field the examples give is taken out in turn (its first occurrence across
+    the eight examples), and both documents are rendered as drafts: whatever text is new must be
+    an absence mark (ABSENCE_MARKS) or the old text with the value taken out, never a statement
+    made up from a default ("No", "none", "not yet assigned", "No lot has been manufactured")."""
+    found: dict[str, tuple[str, tuple]] = {}
+    dossiers = {}
+    for example in sorted(p.name for p in EXAMPLES.iterdir() if (p / "dossier.yaml").is_file()):
+        dossiers[example] = api.load(EXAMPLES / example / "dossier.yaml").dossier
+        _optional_leaves(dossiers[example], (), found, example)
+    assert len(found) > 200, "the examples give fewer optional fields than expected"
+    data, before, offences = {}, {}, []
+    for field, (example, path) in sorted(found.items()):
+        if field in ALLOWED_REMOVALS:
+            continue
+        if example not in data:
+            data[example] = dossiers[example].model_dump(mode="json", exclude_unset=True, by_alias=True)
+            assert Dossier.model_validate(data[example]) == dossiers[example], f"{example}: the dump does not round-trip"
+            before[example] = {t: _runs(dossiers[example], t) for t in api.available()}
+        reduced = Dossier.model_validate(_without(data[example], path))
+        for target in api.available():
+            after = _runs(reduced, target)
+            gone = [_tokens(t) for t in before[example][target] - after]
+            new = [t for t in after - before[example][target] if not any(_shortened(_tokens(t), g) for g in gone)]
+            if new:
+                offences.append(f"{field} ({example}: {'.'.join(map(str, path))}) adds to the {target}: {new[:3]}")
+    assert offences == []
+
+
+# --- a list: given empty ("none"), answered not yet known, or left out ("not stated") -----------
+
+AUXILIARY = r"  auxiliary_products:\n(    .*\n)+"
+AUX_NONE = "No auxiliary medicinal product is used in this trial."
+
+
+@pytest.mark.parametrize(
+    ("replacement", "shown", "not_shown"),
+    [
+        ("  auxiliary_products: []\n", AUX_NONE, "Auxiliary medicinal products: "),
+        ("  auxiliary_products: {unknown: {reason: rescue medication under discussion with the DSMB}}\n", "Auxiliary medicinal products: not yet known — rescue medication under discussion with the DSMB", AUX_NONE),
+        ("", 'Auxiliary medicinal products: <span class="not-stated">not stated</span>', AUX_NONE),
+    ],
+    ids=["empty", "not-yet-known", "left-out"],
+)
+def test_an_empty_list_says_none_only_when_the_yaml_gives_it_empty(aav, tmp_path, replacement, shown, not_shown):
+    text, n = re.subn(AUXILIARY, replacement, aav.read_text(encoding="utf-8"), count=1)
+    assert n == 1
+    aav.write_text(text, encoding="utf-8")
+    out = tmp_path / "impd.html"
+    api.build(aav, "impd", output=out, fmt="html", draft=True)
+    html = out.read_text(encoding="utf-8")
+    assert shown in html and not_shown not in html
+
+
+def test_a_device_list_left_out_leaves_the_atmp_class_undecided(tmp_path):
+    """catmp-membrane is a combined ATMP because its membrane is an integral device: without
+    product.devices no class can be derived (a combined ATMP prevails), and that is said."""
+    shutil.copytree(EXAMPLES / "catmp-membrane", tmp_path / "ex")
+    root = tmp_path / "ex" / "dossier.yaml"
+    text, n = re.subn(r"\n  devices:\n(?:(?:    .*)?\n)+", "\n", root.read_text(encoding="utf-8"), count=1)
+    assert n == 1
+    root.write_text(text, encoding="utf-8")
+    findings = api.check(root).findings
+    undecided = [f for f in findings if f.path == "product.devices"]
+    assert undecided and all("cannot be decided" in f.message for f in undecided)
+    assert any(f.path == "product.eu_class" and "cannot be checked" in f.message for f in findings)
+    out = tmp_path / "impd.html"
+    api.build(root, "impd", output=out, fmt="html", draft=True)
+    html = out.read_text(encoding="utf-8")
+    assert "Derived class: cannot be derived while product.devices is not stated." in html
+    assert "Derived class: TEP" not in html

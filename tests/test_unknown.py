@@ -83,3 +83,20 @@ def test_a_waiver_accepts_an_answer(dossier):
     result = api.check(path)
     waived = [f for f in result.findings if f.rule == "INPUT-UNKNOWN" and f.waiver]
     assert [f.path for f in waived] == ["clinical.protocols[0].population.planned_subjects"]
+
+
+def test_the_json_and_sarif_reports_list_each_answer_with_its_reason(dossier, capsys):
+    import json
+
+    path, lines = dossier
+    code, out, _ = run(capsys, "check", str(path), "--format", "json")
+    listed = {f["path"]: f for f in json.loads(out)["findings"] if f["rule"] == "INPUT-UNKNOWN"}
+    assert code == 1 and sorted(listed) == sorted(lines)
+    assert all(listed[p]["line"] == lines[p] for p in lines)
+    assert "set by the pre-IND meeting" in listed["submission.date"]["message"]
+    code, out, _ = run(capsys, "check", str(path), "--format", "sarif")
+    (sarif,) = json.loads(out)["runs"]
+    results = [r for r in sarif["results"] if r["ruleId"] == "INPUT-UNKNOWN"]
+    assert code == 1 and sorted(r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in results) == sorted(lines.values())
+    assert all(r["level"] == "error" for r in results)
+    assert "INPUT-UNKNOWN" in {r["id"] for r in sarif["tool"]["driver"]["rules"]}

@@ -10,7 +10,9 @@ import pathlib
 import sys
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WrapValidator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints, WrapValidator, model_validator
+
+from dossier.model.unknown import accept_unknown, is_answer, parse
 
 NOT_STATED = "not stated"
 """How a fact the YAML does not give (or answers not yet known) reads in a document."""
@@ -101,6 +103,32 @@ class Strict(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
+    _unknown: dict = PrivateAttr(default_factory=dict)
+    """field name -> (reason, expected) for each field the YAML answered not yet known."""
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _note_unknown(cls, data, handler):
+        """Remember which fields were answered not yet known (the model holds their empty value),
+        so a document can say so instead of reading the empty value as "none"."""
+        instance = handler(data)
+        if isinstance(data, dict):
+            answers = {key: parse(value) for key, value in data.items() if is_answer(value)}
+            if answers:
+                instance._unknown = answers
+        return instance
+
+    def told(self, field: str) -> str:
+        """What the YAML says about `field`: "unknown" (answered not yet known), "given" (a value,
+        an empty list included), or "not stated" (left out)."""
+        if field in self._unknown:
+            return "unknown"
+        return "given" if field in self.model_fields_set else "not stated"
+
+    def unknown_reason(self, field: str) -> tuple[str, str | None] | None:
+        """(reason, expected) when `field` was answered not yet known."""
+        return self._unknown.get(field)
+
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs) -> None:
         super().__pydantic_init_subclass__(**kwargs)
@@ -119,8 +147,6 @@ class Strict(BaseModel):
 def _accept_unknown(info) -> None:
     """Let the field take the not-yet-known answer (dossier/model/unknown.py). Constraints move
     into the annotation, so they apply to a real value, never to the answer."""
-    from dossier.model.unknown import accept_unknown
-
     annotation = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
     info.annotation = Annotated[annotation, WrapValidator(accept_unknown(info))]
     info.metadata = []

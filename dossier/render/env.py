@@ -58,6 +58,28 @@ def _stated(v: Any) -> Any:
     return NOT_STATED if _absent(v) else v
 
 
+def _unknown_marker(reason: str, expected: str | None) -> markupsafe.Markup:
+    more = f" (expected: {expected})" if expected else ""
+    return markupsafe.Markup('<span class="unknown">not yet known: {}{}</span>').format(reason, more)
+
+
+def _said(obj: Any, field: str, none: str = "none", sep: str = "; ") -> Any:
+    """What the YAML says about `obj.field`, for a document: the value (a list joined by `sep`);
+    `none` for a list the YAML gives empty; "not yet known" with the reason for that answer; else
+    "not stated" (marked). An empty list the YAML leaves out is never read as "none"."""
+    if _absent(obj) or isinstance(obj, jinja2.Undefined):
+        return NOT_STATED
+    told = obj.told(field)
+    if told == "unknown":
+        return _unknown_marker(*obj.unknown_reason(field))
+    value = getattr(obj, field)
+    if isinstance(value, list):
+        if value:
+            return sep.join(str(getattr(v, "value", v)) for v in value)
+        return none if told == "given" else NOT_STATED
+    return NOT_STATED if value is None else getattr(value, "value", value)
+
+
 def _place_of_business(d):
     from dossier.facts import us_place_of_business
 
@@ -149,5 +171,5 @@ def make_env(date_format: str = "%-d %B %Y") -> SandboxedEnvironment:
     )
     env.filters.update(md=render_markdown, v=_value, date=_date_filter(date_format), sci=sci, yesno=_yesno, stated=_stated, join=_join)
     env.tests["lower_startswith"] = lambda value, prefix: str(value or "").lower().startswith(prefix)
-    env.globals.update(atmp_classification=_classification, describe_conditions=_describe, us_place_of_business=_place_of_business)
+    env.globals.update(not_stated=NOT_STATED, said=_said, atmp_classification=_classification, describe_conditions=_describe, us_place_of_business=_place_of_business)
     return env

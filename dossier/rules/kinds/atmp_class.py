@@ -43,6 +43,10 @@ def check(d: Dossier, params: dict) -> Iterator[Violation]:
         return
     c = classify(d)
     where = ("product", "eu_class")
+    if c.undecided:
+        if params.get("mode") == "definition":
+            yield Violation(where, f"declared class {declared.value} cannot be checked against the product facts while {c.undecided} is not stated", f"state {c.undecided} (an empty list when there is none)")
+        return
     if params.get("mode") == "precedence":
         if declared in c.candidates and declared is not c.derived:
             yield Violation(where, f"declared class {declared.value} meets its definition, but {c.derived.value} prevails", f"declare eu_class: {c.derived.value}")
