@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from dossier import __version__
 from dossier.errors import InputFileError, OutputError, PreflightFailure, UsageError
-from dossier.findings import Finding, Severity, has_errors, sort_findings
+from dossier.findings import Finding, Severity, has_errors, merge_same_fact, sort_findings
 from dossier.io import guard
 from dossier.io.scratch import scratch
 from dossier.io.yamlsource import SourceMap, load_file
@@ -189,7 +189,7 @@ def check(path: Path, target: str = "all") -> CheckResult:
         _, pc, report = check_pack(loaded, name)
         findings += pc.findings
         reports.append(report)
-    return CheckResult(loaded, sort_findings(findings), reports)
+    return CheckResult(loaded, merge_same_fact(sort_findings(findings)), reports)
 
 
 def _slug(text: str) -> str:
@@ -255,7 +255,7 @@ def build(
         return BuildResult(CheckResult(loaded, loaded.findings))
     pack, pc, report = check_pack(loaded, target)
     missing, outline = pc.missing, pc.outline
-    result = BuildResult(CheckResult(loaded, sort_findings(loaded.findings + pc.findings), [report]))
+    result = BuildResult(CheckResult(loaded, merge_same_fact(sort_findings(loaded.findings + pc.findings)), [report]))
     if not result.check.ok and not draft:
         return result
     if layout == "ectd":

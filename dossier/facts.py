@@ -44,6 +44,11 @@ def viral_vector(d: Dossier) -> bool:
     return bool(v and v.type not in {VectorType.plasmid, VectorType.mrna, VectorType.transposon})
 
 
+def in_vivo_gene_therapy(d: Dossier) -> bool:
+    """the product is a gene therapy given to the patient directly (not in cells modified ex vivo)"""
+    return genetically_modified(d) and not cell_product(d)
+
+
 def genome_editing(d: Dossier) -> bool:
     """the genome is edited"""
     gm = d.product.genetic_modification
@@ -119,11 +124,11 @@ def first_in_human(d: Dossier) -> bool:
 
 
 def human_or_animal_materials(d: Dossier) -> bool:
-    """materials of human or animal origin are used"""
+    """materials of human or animal origin are used (other than the patient's own cells or tissue)"""
     from dossier.model.quality import MaterialOrigin
 
     q = d.quality
-    mats = [m for ds in q.drug_substances for m in ds.materials]
+    mats = [m for ds in q.drug_substances for m in ds.materials if not m.from_patient]
     comps = q.drug_product.composition if q.drug_product else []
     origins = {m.origin for m in mats} | {c.origin for c in comps if c.origin}
     return bool(origins & {MaterialOrigin.human, MaterialOrigin.animal})
@@ -200,6 +205,7 @@ CONDITIONS: dict[str, Condition] = {
         integrating_vector,
         retroviral_vector,
         viral_vector,
+        in_vivo_gene_therapy,
         genome_editing,
         autologous,
         allogeneic,
@@ -233,6 +239,7 @@ READS: dict[str, tuple[str, ...]] = {
     "fresh_product": ("product.storage",),
     "first_in_human": ("eu.cover_letter.first_in_human",),
     "integral_device": ("product.devices",),
+    "phase_1": ("submission.phases",),
 }
 """Facts a condition reads that the YAML may leave out. When one is not stated the condition
 cannot be decided: it is false, and whoever depends on it is told (`undecided`), never skipped

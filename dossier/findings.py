@@ -51,6 +51,10 @@ class Finding:
     """Set when a waiver in the YAML covers this finding: its reason and approver."""
     not_applicable: str = field(default="", compare=False)
     """Set on the note reporting a requirement answered not applicable: the reason given."""
+    missing: bool = field(default=False, compare=False)
+    """A required fact is not given (a completeness finding, whichever section requires it)."""
+    also: tuple[str, ...] = field(default=(), compare=False)
+    """Other rules that found the same fact (merged: one line per fact, every rule named)."""
 
     @property
     def blocking(self) -> bool:
@@ -81,3 +85,29 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
             seen.add(f)
             out.append(f)
     return out
+
+
+def merge_same_fact(findings: list[Finding]) -> list[Finding]:
+    """One finding per fact: the same missing fact required by several sections or packs, or the
+    same message at the same place from several rules, becomes one finding naming every rule
+    (`also`) and every source. Waived, not-applicable and open findings are never merged with
+    each other. The input is sorted (sort_findings); so is the result."""
+    import dataclasses
+
+    groups: dict[tuple, list[Finding]] = {}
+    for f in findings:
+        what = "missing" if f.missing else f.message
+        key = (f.location, f.path, what, bool(f.waiver), f.not_applicable) if f.path else (id(f),)
+        groups.setdefault(key, []).append(f)
+    out = []
+    for group in groups.values():
+        first = max(group, key=lambda f: f.severity)  # max keeps the first of equal severity
+        others = [f for f in group if f is not first]
+        if not others:
+            out.append(first)
+            continue
+        rules = tuple(dict.fromkeys(f.rule for f in others if f.rule != first.rule))
+        cites = "; ".join(dict.fromkeys(f.citation for f in group if f.citation))
+        message = first.message + (f" [also {', '.join(rules)}]" if rules else "")
+        out.append(dataclasses.replace(first, message=message, citation=cites, also=rules))
+    return sort_findings(out)

@@ -6,6 +6,7 @@ import copy
 
 import pytest
 
+from dossier import factpath
 from dossier.io.yamlsource import format_path, load_file
 from dossier.packs import available, load_pack
 from dossier.packs.outline import build_outline
@@ -51,6 +52,9 @@ def test_removing_each_required_fact_is_reported_at_its_place(name, target):
             continue
         findings = check_dossier(pack, d, loaded.source_map).findings
         hits = [f for f in findings if f.rule == req.id and f.path == path]
+        if req.otherwise and any(factpath.present(v) for _, v in factpath.resolve(d, req.otherwise)):
+            assert not hits, f"{req.otherwise} meets {req.id} in place of {path}"
+            continue
         assert hits, f"removing {path} gave no {req.id} finding"
         assert hits[0].location.line >= 1 and hits[0].citation
 
@@ -58,7 +62,7 @@ def test_removing_each_required_fact_is_reported_at_its_place(name, target):
 @pytest.mark.parametrize("levels,expected", [(1, False), (2, True)])
 def test_escalation_is_required_only_when_a_phase_1_protocol_tests_several_dose_levels(tmp_path, minimal_text, levels, expected):
     """A fixed-dose phase 1 trial (e.g. one surgical implant) has no dose escalation to describe."""
-    from dossier import api
+    from dossier import api, factpath
 
     dose = "{value: 1.0e6, entity: CAR-positive viable T cells, basis: per kg}"
     src = tmp_path / "dossier.yaml"

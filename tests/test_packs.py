@@ -9,6 +9,7 @@ import pytest
 from dossier import factpath, facts
 from dossier.model import Dossier
 from dossier.packs import available, load_pack
+from dossier.packs.manifest import Verification, sources
 from dossier.render.env import make_env
 from dossier.resources import templates_dir
 from dossier.rules.kinds import REGISTRY
@@ -51,8 +52,10 @@ def test_every_requirement_cites_a_source_and_resolves_against_the_model(name):
     empty = Dossier.model_construct()
     for section, parents in walk(pack.sections):
         for req in section.requires:
-            assert req.cite.strip(), f"{section.id}: {req.path} has no citation"
-            assert re.search(r"CFR|Regulation|Directive|[Gg]uid|ICH|EMA|U\.S\.C|Form|FDA", req.cite), req.cite
+            for when, cite, _ in sources(req.cite, req.basis):
+                assert cite.strip(), f"{section.id}: {req.path} has no citation"
+                assert re.search(r"CFR|Regulation|Directive|[Gg]uid|ICH|EMA|U\.S\.C|Form|FDA", cite), cite
+                assert all(c.lstrip("!") in facts.CONDITIONS for c in when), when
             for cond in req.when:
                 assert cond.lstrip("!") in facts.CONDITIONS, cond
             relative, path = factpath.split_relative(req.path)
@@ -104,7 +107,8 @@ def test_rule_instances_unique_well_formed_cited_and_registered():
             seen.add(rule.id)
             assert rule.id.startswith(pack.rule_prefix + "-")
             assert rule.use in REGISTRY, rule.use
-            assert rule.cite.strip()
+            for when, cite, _ in sources(rule.cite, rule.basis):
+                assert cite.strip() and all(c.lstrip("!") in facts.CONDITIONS for c in when), rule.id
             for cond in rule.when:
                 assert cond.lstrip("!") in facts.CONDITIONS
 
@@ -127,7 +131,7 @@ def test_aliases_point_at_existing_sections():
 
 def test_ind_covers_every_312_23_a_item():
     pack = load_pack("ind")
-    cited = " ".join(s.cite for s, _ in walk(pack.sections))
+    cited = " ".join(cite for s, _ in walk(pack.sections) for _, cite, _ in sources(s.cite, Verification.verified))
     for item in ("(a)(1)", "(a)(3)", "(a)(5)", "(a)(6)", "(a)(7)", "(a)(8)", "(a)(9)", "(a)(10)"):
         assert f"312.23{item}" in cited, item
 

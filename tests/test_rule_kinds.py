@@ -66,7 +66,9 @@ FBS = {"name": "FBS", "role": "raw material", "origin": "animal", "safety": "CEP
 BANK = {"name": "MCB", "type": "master cell bank", "cell_line": "ASC", "tests": ["sterility"], "passage_limit": "p2"}
 STUDY_SHIP = {"kind": "shipping", "condition": "15-25 °C", "duration": {"value": 72, "unit": "hours"}, "status": "complete"}
 STER_INTERIM = {**TEST, "test": "Gram stain", "result_before_release": True}
-ALL_TYPES = [t.value for t in __import__("dossier.model.nonclinical", fromlist=["StudyType"]).StudyType]
+TOX = {"types": ["single-dose toxicity", "repeat-dose toxicity"], "what": "toxicity", "cite": "21 CFR 312.23(a)(8)(ii)"}
+BIODIST_GM = {"types": ["biodistribution"], "what": "biodistribution", "when": ["genetically_modified"], "cite": "ICH S12"}
+INSERTION = {"types": ["integration site analysis", "genotoxicity", "tumorigenicity"], "what": "insertion", "when": ["integrating_vector"], "cite": "FDA 2013"}
 
 CASES = [
     # kind, dossier, params, expected number of violations
@@ -117,11 +119,14 @@ CASES = [
     ("nct-consistency", dossier(clinical__protocols=[protocol(nct_number="NCT01234567")], us__form_3674={"status": "applicable clinical trial, registered", "nct_numbers": ["NCT07654321"]}), {}, 2),
     ("pivotal-tabulation", dossier(nonclinical__studies=[{**PIVOTAL, "tabulation": TAB}]), {}, 0),
     ("pivotal-tabulation", dossier(nonclinical__studies=[PIVOTAL]), {}, 1),
-    ("study-types-addressed", dossier(nonclinical__studies=[PIVOTAL], nonclinical__omitted_studies=[{"type": "repeat-dose toxicity", "reason": "single dose"}]), {"types": ["single-dose toxicity", "repeat-dose toxicity"]}, 0),
-    ("study-types-addressed", dossier(nonclinical__studies=[PIVOTAL]), {"types": ["single-dose toxicity", "repeat-dose toxicity"]}, 1),
-    ("study-types-addressed", dossier(), {}, len(ALL_TYPES)),
-    ("study-type-present", dossier(nonclinical__studies=[{**PIVOTAL, "type": "biodistribution"}]), {"types": ["biodistribution"]}, 0),
-    ("study-type-present", dossier(nonclinical__studies=[PIVOTAL]), {"types": ["biodistribution"]}, 1),
+    # one expectation per kind of product: met by a study of any of its types or a stated omission
+    ("study-types-addressed", dossier(nonclinical__studies=[PIVOTAL], nonclinical__omitted_studies=[{"type": "biodistribution", "reason": "vector persistence from the clinical data"}]), {"expect": [TOX, BIODIST_GM]}, 0),
+    ("study-types-addressed", dossier(nonclinical__studies=[PIVOTAL]), {"expect": [TOX, BIODIST_GM]}, 1),
+    ("study-types-addressed", dossier(), {"expect": [TOX, BIODIST_GM]}, 2),
+    # the minimal product is genetically modified and has an integrating vector: a non-GM expectation never applies to it
+    ("study-types-addressed", dossier(), {"expect": [{**BIODIST_GM, "when": ["!genetically_modified"]}]}, 0),
+    ("study-types-addressed", dossier(nonclinical__studies=[{**PIVOTAL, "type": "tumorigenicity"}]), {"expect": [INSERTION]}, 0),
+    ("study-types-addressed", dossier(nonclinical__omitted_studies=[{"type": "integration site analysis", "reason": "done on the clinical product"}]), {"expect": [INSERTION]}, 0),
     ("pivotal-lot-comparability", dossier(quality__lots=[{**LOT_NC, "process_version": "1.0"}, LOT_CL], nonclinical__studies=[{**PIVOTAL, "test_article_lots": ["T1"]}]), {}, 0),
     ("pivotal-lot-comparability", dossier(quality__lots=[LOT_NC, LOT_CL], quality__comparability="Comparable: same critical quality attributes.", nonclinical__studies=[{**PIVOTAL, "test_article_lots": ["T1"]}]), {}, 0),
     ("pivotal-lot-comparability", dossier(quality__lots=[LOT_NC, LOT_CL], nonclinical__studies=[{**PIVOTAL, "test_article_lots": ["T1"]}]), {}, 1),

@@ -77,6 +77,9 @@ class Material(Strict):
     """Adventitious agent / TSE controls (testing, CoA, certificate of suitability)."""
     live_animal_cells: Bool | None = None
     """Viable non-human animal cells in contact with the product (e.g. irradiated murine 3T3 feeder cells)."""
+    from_patient: Bool | None = None
+    """true for the patient's own cells or tissue (the starting material of an autologous product):
+    they are not tested like a donor's or a supplier's material of human origin."""
 
 
 class DonorTest(Strict):

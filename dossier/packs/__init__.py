@@ -7,6 +7,8 @@ with its own numbering prefix, vocabulary and citations.
 
 from __future__ import annotations
 
+import copy
+import re
 from functools import cache
 from string import Template
 from typing import Any
@@ -49,8 +51,11 @@ def _read(relpath: str) -> Any:
     return result.data
 
 
-def _substitute(data: Any, variables: dict[str, str], origin: str) -> Any:
+def _substitute(data: Any, variables: dict[str, Any], origin: str) -> Any:
     if isinstance(data, str):
+        whole = re.fullmatch(r"\$\{(\w+)\}", data)
+        if whole and whole.group(1) in variables and not isinstance(variables[whole.group(1)], str):
+            return copy.deepcopy(variables[whole.group(1)])  # a structured value, e.g. sources by product kind
         try:
             return Template(data).substitute(variables)
         except (KeyError, ValueError) as exc:

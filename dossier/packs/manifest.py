@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from dossier.findings import Severity
 
@@ -46,6 +46,49 @@ Conditions = Annotated[list[str], BeforeValidator(_as_list)]
 SeverityField = Annotated[Severity, BeforeValidator(_as_severity)]
 
 
+class KindCite(_Strict):
+    """The source of a requirement for one kind of product. In a list, the first entry whose
+    conditions hold applies; the last entry has none (every other product), and where the
+    domain reference names no source for those products it says so instead of borrowing one."""
+
+    when: Conditions = Field(default_factory=list)
+    cite: str
+    basis: Verification | None = None
+    """How well this source was verified (default: the requirement's `basis`)."""
+
+
+def _ends_with_fallback(value: str | list[KindCite]) -> str | list[KindCite]:
+    if isinstance(value, list):
+        if not value:
+            raise ValueError("a list of sources needs at least one entry")
+        if value[-1].when:
+            raise ValueError("the last source of a list has no `when`: it is the source for every other product")
+    return value
+
+
+Cite = Annotated[str | list[KindCite], AfterValidator(_ends_with_fallback)]
+"""A source for every product (a string), or sources by product kind (a list of KindCite)."""
+
+
+def source(cite: Cite, basis: "Verification", d) -> tuple[str, "Verification"]:
+    """(citation, basis) of a requirement or rule for this dossier's product."""
+    if isinstance(cite, str):
+        return cite, basis
+    from dossier import facts
+
+    for entry in cite:
+        if facts.holds(entry.when, d):
+            return entry.cite, entry.basis or basis
+    raise AssertionError("unreachable: the last source has no conditions")
+
+
+def sources(cite: Cite, basis: "Verification") -> list[tuple[list[str], str, "Verification"]]:
+    """(conditions, citation, basis) of every source, for `dossier explain` and the catalogue."""
+    if isinstance(cite, str):
+        return [([], cite, basis)]
+    return [(entry.when, entry.cite, entry.basis or basis) for entry in cite]
+
+
 class Requirement(_Strict):
     """One fact a section needs before the document is complete."""
 
@@ -56,12 +99,15 @@ class Requirement(_Strict):
     `[]` means "every item": `clinical.protocols[].population`."""
     label: str
     """What is missing, in the writer's words ("control of materials")."""
-    cite: str
+    cite: Cite
     """The source of the requirement (CFR section, guideline and section)."""
     basis: Verification = Verification.verified
     when: Conditions = Field(default_factory=list)
     """Conditions (all must hold), by name from `dossier.facts`; prefix `!` negates."""
     severity: SeverityField = Severity.ERROR
+    otherwise: str | None = None
+    """Another fact path that meets the requirement when `path` is not given, e.g. the nonclinical
+    studies or, for a product with none, their omissions stated with reasons."""
 
 
 class Section(_Strict):
@@ -69,8 +115,8 @@ class Section(_Strict):
     title: str
     label: str | None = None
     """How the number is printed before the title (default: the id), e.g. 'Module 3'."""
-    cite: str = ""
-    """The requirement this section answers, e.g. '21 CFR 312.23(a)(7)(iv)(a)'."""
+    cite: Cite = ""
+    """The requirement this section answers, e.g. '21 CFR 312.23(a)(7)(iv)(a)' (or by product kind)."""
     template: str | None = None
     """Jinja template (relative to templates/) that presents this section's facts."""
     show: list[str] = Field(default_factory=list)
@@ -97,7 +143,7 @@ class RuleInstance(_Strict):
     use: str
     """Rule kind name, e.g. 'dose-units-consistent'."""
     severity: SeverityField = Severity.ERROR
-    cite: str
+    cite: Cite
     basis: Verification = Verification.verified
     when: Conditions = Field(default_factory=list)
     params: dict = Field(default_factory=dict)

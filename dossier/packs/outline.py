@@ -15,7 +15,7 @@ from dossier import facts, factpath
 from dossier.errors import UsageError
 from dossier.io.yamlsource import PathT
 from dossier.model import Dossier
-from dossier.packs.manifest import Pack, Section
+from dossier.packs.manifest import Pack, Section, Verification, source
 
 
 @dataclass
@@ -40,9 +40,8 @@ class Node:
     def label(self) -> str:
         return self.section.label or self.id
 
-    @property
-    def cite(self) -> str:
-        return self.section.cite
+    cite: str = ""
+    """The source this heading answers, for this product (sources by product kind resolved)."""
 
 
 def _slug(text: str) -> str:
@@ -85,7 +84,7 @@ def _node(section: Section, d: Dossier, level: int, title: str, item: Any, item_
         anchor = f"{base}-{n}"
         n += 1
     used.add(anchor)
-    node = Node(section, section.id, title, level, anchor, item, item_path, applicable)
+    node = Node(section, section.id, title, level, anchor, item, item_path, applicable, cite=source(section.cite, Verification.verified, d)[0])
     for child in section.sections:
         node.children.extend(_expand(child, d, level + 1, item, item_path, applicable, used))
     if applicable:

@@ -22,6 +22,7 @@ def finding_dict(f: Finding) -> dict:
         "waived": bool(f.waiver),
         "waiver": f.waiver,
         "not_applicable": f.not_applicable,
+        "also": list(f.also),
     }
 
 

@@ -89,7 +89,7 @@ def catalog(targets: list[str] | None = None) -> dict[str, RuleInfo]:
             for req in section.requires:
                 info = rules.setdefault(
                     req.id,
-                    RuleInfo(req.id, req.severity, f"Required: {req.label}", _source(req.cite, req.basis.value), "requirement"),
+                    RuleInfo(req.id, req.severity, f"Required: {req.label}", _source(req.cite, req.basis), "requirement"),
                 )
                 info.facts.append((section.id, req.path, req.label))
                 if name not in info.packs:
@@ -108,7 +108,7 @@ def catalog(targets: list[str] | None = None) -> dict[str, RuleInfo]:
                 first = f"{what} is set exactly when {describe([rule.params['condition']])}"
             info = rules.get(rule.id)
             if info is None:
-                info = rules[rule.id] = RuleInfo(rule.id, rule.severity, first, _source(rule.cite, rule.basis.value), "rule")
+                info = rules[rule.id] = RuleInfo(rule.id, rule.severity, first, _source(rule.cite, rule.basis), "rule")
             elif info.origin == "requirement":  # one regulatory item: required facts plus a consistency check
                 info.origin = "requirement and rule"
                 info.title += f"; and: {first}"
@@ -125,5 +125,17 @@ def catalog(targets: list[str] | None = None) -> dict[str, RuleInfo]:
     return dict(sorted(rules.items()))
 
 
-def _source(cite: str, basis: str) -> str:
-    return cite + (" [unverified reference]" if basis == "R" else "")
+def _source(cite, basis) -> str:
+    """The source, or the sources by product kind each with the facts it applies to."""
+    from dossier.facts import describe
+    from dossier.packs.manifest import Verification, sources
+
+    listed = sources(cite, basis)
+
+    def one(text: str, b) -> str:
+        return text + (" [unverified reference]" if b is Verification.unverified else "")
+
+    if len(listed) == 1:
+        return one(listed[0][1], listed[0][2])
+    parts = [f"when {describe(when)}: {one(text, b)}" if when else f"for any other product: {one(text, b)}" for when, text, b in listed]
+    return "; otherwise ".join(parts)

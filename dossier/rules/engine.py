@@ -13,7 +13,7 @@ from dossier.findings import Finding, Severity
 from dossier.io.yamlsource import SourceMap, format_path
 from dossier.model import Dossier
 from dossier.model.base import NotApplicable
-from dossier.packs.manifest import Pack, Requirement, Verification
+from dossier.packs.manifest import Pack, Requirement, Verification, source
 from dossier.packs.outline import Node, build_outline
 from dossier.rules.kinds import REGISTRY
 
@@ -30,8 +30,10 @@ class Missing:
     """Set when the fact is answered not yet known: why (and when it is expected)."""
 
 
-def _cite(cite: str, basis: Verification) -> str:
-    return cite if basis is not Verification.unverified else f"{cite} [unverified reference]"
+def _cite(cite, basis: Verification, d: Dossier) -> str:
+    """The citation for this product (sources by product kind: manifest.source)."""
+    text, basis = source(cite, basis, d)
+    return text if basis is not Verification.unverified else f"{text} [unverified reference]"
 
 
 def evaluate(node: Node, d: Dossier) -> list[tuple[Requirement, tuple, bool, object]]:
@@ -45,11 +47,16 @@ def evaluate(node: Node, d: Dossier) -> list[tuple[Requirement, tuple, bool, obj
         relative, path = factpath.split_relative(req.path)
         root, base = (node.item, node.item_path) if relative else (d, ())
         for where, value in factpath.resolve(root, path, base):
-            out.append((req, where, factpath.present(value), value))
+            ok = factpath.present(value) or (req.otherwise is not None and _present_anywhere(d, req.otherwise))
+            out.append((req, where, ok, value))
     return out
 
 
-def _na_finding(smap: SourceMap, req: Requirement, where: tuple, node: Node, value: NotApplicable) -> Finding:
+def _present_anywhere(d: Dossier, path: str) -> bool:
+    return any(factpath.present(value) for _, value in factpath.resolve(d, path))
+
+
+def _na_finding(smap: SourceMap, req: Requirement, where: tuple, node: Node, value: NotApplicable, d: Dossier) -> Finding:
     """A requirement answered 'not applicable' is reported (as a note) with its reason."""
     return Finding(
         smap.locate(where),
@@ -57,7 +64,7 @@ def _na_finding(smap: SourceMap, req: Requirement, where: tuple, node: Node, val
         req.id,
         f"{node.label} {node.title}: {req.label} answered not applicable: {value.reason}",
         path=format_path(where),
-        citation=_cite(req.cite, req.basis),
+        citation=_cite(req.cite, req.basis, d),
         section=node.id,
         not_applicable=value.reason,
     )
@@ -90,19 +97,19 @@ def completeness(pack: Pack, outline: list[Node], d: Dossier, smap: SourceMap) -
                 if answer is not None:
                     # answered not yet known: open, reported once by INPUT-UNKNOWN where it stands
                     reason = answer[0] + (f" (expected: {answer[1]})" if answer[1] else "")
-                    by_anchor.setdefault(node.anchor, []).append(Missing(node.id, req.label, format_path(where), _cite(req.cite, req.basis), reason))
+                    by_anchor.setdefault(node.anchor, []).append(Missing(node.id, req.label, format_path(where), _cite(req.cite, req.basis, d), reason))
                     continue
                 if ok and where in smap.placeholders:
                     # placeholder text (TBD, XX, <...>): open, reported once by INPUT-PLACEHOLDER where it stands
-                    by_anchor.setdefault(node.anchor, []).append(Missing(node.id, req.label, format_path(where), _cite(req.cite, req.basis)))
+                    by_anchor.setdefault(node.anchor, []).append(Missing(node.id, req.label, format_path(where), _cite(req.cite, req.basis, d)))
                     continue
                 if ok:
                     ready.present += 1
                     if isinstance(value, NotApplicable):
-                        findings.append(_na_finding(smap, req, where, node, value))
+                        findings.append(_na_finding(smap, req, where, node, value, d))
                     continue
                 text = format_path(where)
-                cite = _cite(req.cite, req.basis)
+                cite = _cite(req.cite, req.basis, d)
                 findings.append(
                     Finding(
                         smap.locate(where),
@@ -113,6 +120,7 @@ def completeness(pack: Pack, outline: list[Node], d: Dossier, smap: SourceMap) -
                         hint=_hint(where, req),
                         citation=cite,
                         section=node.id,
+                        missing=True,
                     )
                 )
                 by_anchor.setdefault(node.anchor, []).append(Missing(node.id, req.label, text, cite))
@@ -152,7 +160,7 @@ def run_rules(pack: Pack, d: Dossier, smap: SourceMap) -> list[Finding]:
                     v.message,
                     path=format_path(v.path),
                     hint=v.hint,
-                    citation=_cite(rule.cite, rule.basis),
+                    citation=v.cite or _cite(rule.cite, rule.basis, d),
                 )
             )
     return findings
@@ -180,7 +188,7 @@ def undecided_findings(pack: Pack, outline: list[Node], d: Dossier, smap: Source
                     f"{path} is not stated, so it cannot be decided whether {what} (it does when {facts.describe([condition])})",
                     path=path,
                     hint=f"state {path}",
-                    citation=_cite(cite, basis),
+                    citation=_cite(cite, basis, d),
                 )
             )
     return findings

@@ -12,3 +12,5 @@ class Violation:
     path: PathT
     message: str
     hint: str = ""
+    cite: str | None = None
+    """The source of this finding when it is not the rule's own (e.g. one expectation of several)."""

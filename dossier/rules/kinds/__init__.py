@@ -41,7 +41,6 @@ _MODULES = (
     "release_categories",
     "safety_method_status",
     "schedule_visits",
-    "study_type_present",
     "study_types_addressed",
     "viability_limit",
 )

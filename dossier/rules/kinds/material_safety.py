@@ -1,5 +1,7 @@
 """material-safety: every material of human or animal origin (and every material with live
-animal cells, such as feeder cells) states its adventitious-agent and TSE controls.
+animal cells, such as feeder cells) states its adventitious-agent and TSE controls, except the
+patient's own cells or tissue (``from_patient: true``, the starting material of an autologous
+product).
 
 Params: none.
 
@@ -32,6 +34,8 @@ _BIOLOGICAL = {MaterialOrigin.human, MaterialOrigin.animal}
 def check(d: Dossier, params: dict) -> Iterator[Violation]:
     for i, ds in enumerate(d.quality.drug_substances):
         for j, m in enumerate(ds.materials):
+            if m.from_patient and not m.live_animal_cells:
+                continue  # the patient's own cells: not a donor's or supplier's material
             if (m.origin in _BIOLOGICAL or m.live_animal_cells) and not m.safety:
                 why = "live animal cells" if m.live_animal_cells else f"{m.origin.value} origin"
                 yield Violation(

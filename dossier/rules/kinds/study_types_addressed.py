@@ -1,36 +1,93 @@
-"""study-types-addressed: each nonclinical study type (each CTD Module 4 heading) is either
-covered by a study or listed in `nonclinical.omitted_studies` with a reason.
+"""study-types-addressed: the nonclinical studies a product of this kind is expected to have are
+there, or their omission is stated with a reason.
 
-Params: ``types`` (optional list of study type values; default all types).
+Params: ``expect``, a list of expectations, each ``{types, what, when, cite, basis}``: one of
+``types`` (study type values; any of them meets the expectation) is expected when the product
+facts ``when`` hold (condition names from dossier/facts.py; none: every product). A study of
+one of the types, or an entry of ``nonclinical.omitted_studies`` of one of them with its
+reason, meets it. Each finding cites the source of its own expectation, so a product is never
+asked for what its kind does not need (no integration-site analysis without an integrating
+vector, no shedding study without an in vivo viral vector).
 
-Passes: repeat-dose toxicity listed in omitted_studies with a reason.
-Fails: no repeat-dose toxicity study and no omission reason.
+Passes: a single-dose toxicity study, and repeat-dose toxicity omitted with a reason.
+Fails: no pharmacology study and no reason for its omission.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, field_validator
 
 from dossier.model import Dossier
 from dossier.model.nonclinical import StudyType
 from dossier.rules.violation import Violation
 
 
+def _as_list(value: object) -> object:
+    return [value] if isinstance(value, str) else value
+
+
+class Expectation(BaseModel):
+    """Study types a kind of product is expected to address, and the source that says so."""
+
+    model_config = ConfigDict(extra="forbid")
+    types: list[str]
+    what: str
+    when: Annotated[list[str], BeforeValidator(_as_list)] = []
+    cite: str
+    basis: Literal["V", "V3P", "R"] = "R"
+
+    @field_validator("types")
+    @classmethod
+    def _known_types(cls, value: list[str]) -> list[str]:
+        known = {t.value for t in StudyType}
+        unknown = [t for t in value if t not in known]
+        if unknown or not value:
+            raise ValueError(f"unknown study types {unknown}; known: {sorted(known)}")
+        return value
+
+    @field_validator("when")
+    @classmethod
+    def _known_conditions(cls, value: list[str]) -> list[str]:
+        from dossier.facts import CONDITIONS
+
+        unknown = [c for c in value if c.lstrip("!") not in CONDITIONS]
+        if unknown:
+            raise ValueError(f"unknown conditions {unknown}")
+        return value
+
+
 class Params(BaseModel):
     """Parameters of this kind, validated when a pack instance is loaded."""
 
     model_config = ConfigDict(extra="forbid")
-    types: list[str] = []
+    expect: list[Expectation]
 
 
 KIND = "study-types-addressed"
 
 
+def expected(d: Dossier, params: dict) -> list[dict]:
+    """The expectations that apply to this product."""
+    from dossier.facts import holds
+
+    return [e for e in params["expect"] if holds(e["when"], d)]
+
+
 def check(d: Dossier, params: dict) -> Iterator[Violation]:
-    wanted = params.get("types") or [t.value for t in StudyType]
+    from dossier.facts import describe
+
     done = {s.type.value for s in d.nonclinical.studies if s.type} | {o.type.value for o in d.nonclinical.omitted_studies if o.type}
-    for t in wanted:
-        if t not in done:
-            yield Violation(("nonclinical",), f"no {t} study and no reason for its omission", f"add a study, or omitted_studies: [{{type: {t}, reason: ...}}]")
+    for e in expected(d, params):
+        if done & set(e["types"]):
+            continue
+        why = f" (expected when {describe(e['when'])})" if e["when"] else ""
+        cite = e["cite"] + (" [unverified reference]" if e["basis"] == "R" else "")
+        yield Violation(
+            ("nonclinical",),
+            f"no {e['what']} study and no reason for its omission{why}",
+            f"add a study of type {e['types'][0]!r}, or omitted_studies: [{{type: {e['types'][0]}, reason: ...}}]",
+            cite=cite,
+        )
