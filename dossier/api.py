@@ -81,6 +81,8 @@ class BuildResult:
     output: Path | None = None
     manifest: Path | None = None
     preflight: list[Finding] = field(default_factory=list)
+    trace: list[dict] = field(default_factory=list)
+    """Each heading built and the source it answers (in the manifest, whether printed or not)."""
 
 
 def resolve_input(path: Path) -> Path:
@@ -232,6 +234,7 @@ def build(
     on_progress: ProgressCallback | None = None,
     sign_off: str | None = None,
     layout: str = "compiled",
+    trace: bool = False,
 ) -> BuildResult:
     """Check, then render. PDFs of whole documents are laid out in `jobs` parallel processes
     (default: the number of cores) and assembled; `jobs=1` lays out in a single pass. Both give
@@ -261,7 +264,8 @@ def build(
     if layout == "ectd":
         out_dir = output or loaded.path.parent / f"{_slug(loaded.dossier.product.code)}-{target}-ectd"
         guard.output_file(manifest_path(out_dir), loaded.inputs)
-        return _build_ectd(result, loaded, pack, outline, target, out_dir, draft, sign_off, on_progress)
+        result.trace = _trace(outline)
+        return _build_ectd(result, loaded, pack, outline, target, out_dir, draft, sign_off, on_progress, trace)
     nodes = outline
     section_title = None
     if section:
@@ -271,8 +275,10 @@ def build(
         for n in nodes:
             _relevel(n, 1)
     out = output_path(output or default_output(loaded, target, fmt, section, draft), loaded)
+    result.trace = _trace(nodes)
     options = RenderOptions(
         draft=draft,
+        trace=trace,
         section_title=section_title,
         missing=missing if draft else {},
         tool_version=__version__,
@@ -313,7 +319,7 @@ def build(
     return result
 
 
-def _build_ectd(result: BuildResult, loaded: Loaded, pack, outline, target: str, out_dir: Path, draft: bool, sign_off: str | None, on_progress) -> BuildResult:
+def _build_ectd(result: BuildResult, loaded: Loaded, pack, outline, target: str, out_dir: Path, draft: bool, sign_off: str | None, on_progress, trace: bool = False) -> BuildResult:
     """One PDF per leaf of the pack's eCTD table, attachments copied beside, MD5 list; atomic."""
     import dataclasses
     import shutil
@@ -340,7 +346,7 @@ def _build_ectd(result: BuildResult, loaded: Loaded, pack, outline, target: str,
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(by_anchor[anchor].path, dest)
                 files.append(dest)
-        base = RenderOptions(draft=draft, tool_version=__version__, attachments={a.file: a for a in loaded.attachments})
+        base = RenderOptions(draft=draft, trace=trace, tool_version=__version__, attachments={a.file: a for a in loaded.attachments})
         section_anchors: dict[str, str] = {}
         for leaf in leaves:
             section_anchors.setdefault(leaf.node.id, leaf.node.anchor)
@@ -395,6 +401,8 @@ def write_manifest(result: BuildResult, target: str, fmt: str, section: str | No
         sign_off=sign_off,
     )
     doc["layout"] = layout
+    if result.trace:
+        doc["trace"] = result.trace
     guard.atomic_write(out, (json.dumps(doc, indent=2) + "\n").encode("utf-8"))
     return out
 
@@ -405,6 +413,11 @@ def verify(manifest_path: Path) -> list[Finding]:
     if not manifest_path.is_file():
         raise InputFileError(f"{manifest_path}: no such file", hint="pass the <output>.manifest.json written beside a built document")
     return manifest.verify(manifest_path)
+
+
+def _trace(nodes) -> list[dict]:
+    """Each applicable heading and the source it answers, for the manifest."""
+    return [{"section": n.id, "title": n.title, "source": n.cite} for root in nodes for n in root.walk() if n.applicable and n.cite]
 
 
 def _relevel(node, level: int) -> None:

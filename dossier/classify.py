@@ -18,7 +18,8 @@ DIR_GTMP = "Directive 2001/83/EC Annex I Part IV §2.1"
 DIR_SCTMP = "Directive 2001/83/EC Annex I Part IV §2.2"
 REG_TEP = "Regulation (EC) No 1394/2007 Art 2(1)(b)-(c)"
 REG_CATMP = "Regulation (EC) No 1394/2007 Art 2(1)(d)"
-REG_PRECEDENCE = "Regulation (EC) No 1394/2007 Art 2(4)-(5) [unverified reference]"
+REG_PRECEDENCE = "Regulation (EC) No 1394/2007 Art 2(4)-(5)"
+"""Unverified (REFERENCE.md §3.1 [R]): the rule instances citing it say so in the reports."""
 
 
 @dataclass(frozen=True)

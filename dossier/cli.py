@@ -141,6 +141,7 @@ def build(
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Lay out every section again instead of reusing unchanged ones from the cache.")] = False,
     sign_off: Annotated[Optional[str], typer.Option("--sign-off", metavar="NAME", help="Record who built the document in the manifest (a name, not a signature).")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every finding (and the output's preflight notes) on standard error; by default only the readiness summary and, for a refused build, its errors.")] = False,
+    trace: Annotated[bool, typer.Option("--trace", help="Print under each heading the source it answers (\"Requirement: ...\"); always in drafts. The manifest records it either way.")] = False,
     layout: Annotated[Layout, typer.Option("--layout", help="compiled: one PDF; ectd: one PDF per leaf document in eCTD folders (IND) or the CTIS Part I set (IMPD), -o names the folder.")] = Layout.compiled,
     progress: Annotated[
         Optional[bool],
@@ -157,7 +158,7 @@ def build(
     from dossier.report import text
 
     def run(on_progress=None):
-        return api.build(path, target.value, output=output, fmt=fmt.value, section=section, draft=draft, jobs=jobs, use_cache=not no_cache, on_progress=on_progress, sign_off=sign_off, layout=layout.value)
+        return api.build(path, target.value, output=output, fmt=fmt.value, section=section, draft=draft, jobs=jobs, use_cache=not no_cache, on_progress=on_progress, sign_off=sign_off, layout=layout.value, trace=trace)
 
     if _progress_wanted(progress, sys.stderr, os.environ):
         forced = progress is True

@@ -327,3 +327,26 @@ def test_attached_documents_are_in_place_bookmarked_listed_and_linked(built):
         assert all(doc.title in toc.replace("\n", " ") or doc.number in toc for doc in docs)
         links = {str(a.get("/Dest", "")) for p in pdf.pages for a in p.get("/Annots", []) if a.get("/Subtype") == "/Link"}
     assert "att-documents-kbt-rpt-nc-004-pdf" in links  # the study summary links to its report
+
+
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+@pytest.mark.parametrize("target", TARGETS)
+def test_a_final_document_prints_no_trace_lines_and_no_verification_markers(built, name, target):
+    """Issue 16: "Requirement: ..." lines are for drafts and --trace; whether a source was
+    verified is for the reports, never the document. The manifest keeps the trace."""
+    import json
+
+    text = "\n".join(page.extract_text() for page in pypdf.PdfReader(built[(name, target)]).pages)
+    assert "Requirement:" not in text and "unverified reference" not in text
+    manifest = json.loads(api.manifest_path(built[(name, target)]).read_text(encoding="utf-8"))
+    assert manifest["trace"] and all(t["section"] and t["source"] for t in manifest["trace"])
+
+
+def test_trace_prints_the_source_under_each_heading_and_drafts_always_do(tmp_path):
+    example = EXAMPLES / "msc" / "dossier.yaml"
+    for options, expected in (({}, False), ({"trace": True}, True), ({"draft": True}, True)):
+        out = tmp_path / f"{sorted(options)}.html"
+        api.build(example, "ind", output=out, fmt="html", **options)
+        html = out.read_text(encoding="utf-8")
+        assert ('class="cite">Requirement: 21 CFR 312.23(a)(7)' in html) is expected, options
+        assert "unverified reference" not in html

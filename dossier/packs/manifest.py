@@ -30,6 +30,11 @@ class Verification(str, enum.Enum):
     unverified = "R"
 
 
+UNVERIFIED = " [unverified reference]"
+"""Appended to a citation in reports (findings, explain, SARIF) when its source was not verified;
+never printed in a document."""
+
+
 RuleId = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,6}-[A-Z]{2,5}-\d{3}$")]
 
 

@@ -16,6 +16,7 @@ import markupsafe
 from jinja2.sandbox import SandboxedEnvironment
 
 from dossier.model.base import sci
+from dossier.packs.manifest import UNVERIFIED
 from dossier.render.markdown import render_markdown
 from dossier.resources import templates_dir
 
@@ -171,5 +172,5 @@ def make_env(date_format: str = "%-d %B %Y") -> SandboxedEnvironment:
     )
     env.filters.update(md=render_markdown, v=_value, date=_date_filter(date_format), sci=sci, yesno=_yesno, stated=_stated, join=_join)
     env.tests["lower_startswith"] = lambda value, prefix: str(value or "").lower().startswith(prefix)
-    env.globals.update(not_stated=NOT_STATED, said=_said, atmp_classification=_classification, describe_conditions=_describe, us_place_of_business=_place_of_business)
+    env.globals.update(not_stated=NOT_STATED, said=_said, unverified_marker=UNVERIFIED, atmp_classification=_classification, describe_conditions=_describe, us_place_of_business=_place_of_business)
     return env

@@ -18,6 +18,8 @@ from dossier.rules import Missing
 @dataclass
 class RenderOptions:
     draft: bool = False
+    trace: bool = False
+    """Print under each heading the source it answers ("Requirement: ..."): drafts and --trace."""
     section_title: str | None = None
     """Set when rendering a single section (--section): shown on the title page."""
     missing: dict[str, list[Missing]] = field(default_factory=dict)
@@ -92,6 +94,7 @@ def _context(pack: Pack, d: Dossier, nodes: list[Node], options: RenderOptions) 
         "fragments": options.fragments,
         "sizing_only": options.sizing_only,
         "draft": options.draft,
+        "trace": options.trace or options.draft,
         "missing": options.missing,
         "section_title": options.section_title,
         "doc_date": document_date(d),

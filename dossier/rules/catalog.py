@@ -128,12 +128,12 @@ def catalog(targets: list[str] | None = None) -> dict[str, RuleInfo]:
 def _source(cite, basis) -> str:
     """The source, or the sources by product kind each with the facts it applies to."""
     from dossier.facts import describe
-    from dossier.packs.manifest import Verification, sources
+    from dossier.packs.manifest import UNVERIFIED, Verification, sources
 
     listed = sources(cite, basis)
 
     def one(text: str, b) -> str:
-        return text + (" [unverified reference]" if b is Verification.unverified else "")
+        return text + (UNVERIFIED if b is Verification.unverified else "")
 
     if len(listed) == 1:
         return one(listed[0][1], listed[0][2])

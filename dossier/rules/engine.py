@@ -13,7 +13,7 @@ from dossier.findings import Finding, Severity
 from dossier.io.yamlsource import SourceMap, format_path
 from dossier.model import Dossier
 from dossier.model.base import NotApplicable
-from dossier.packs.manifest import Pack, Requirement, Verification, source
+from dossier.packs.manifest import UNVERIFIED, Pack, Requirement, Verification, source
 from dossier.packs.outline import Node, build_outline
 from dossier.rules.kinds import REGISTRY
 
@@ -31,9 +31,14 @@ class Missing:
 
 
 def _cite(cite, basis: Verification, d: Dossier) -> str:
-    """The citation for this product (sources by product kind: manifest.source)."""
+    """The citation for this product (sources by product kind: manifest.source), as reports give it."""
     text, basis = source(cite, basis, d)
-    return text if basis is not Verification.unverified else f"{text} [unverified reference]"
+    return text if basis is not Verification.unverified else f"{text}{UNVERIFIED}"
+
+
+def _doc_cite(cite, basis: Verification, d: Dossier) -> str:
+    """The citation as a document prints it (no verification marker)."""
+    return source(cite, basis, d)[0]
 
 
 def evaluate(node: Node, d: Dossier) -> list[tuple[Requirement, tuple, bool, object]]:
@@ -97,11 +102,11 @@ def completeness(pack: Pack, outline: list[Node], d: Dossier, smap: SourceMap) -
                 if answer is not None:
                     # answered not yet known: open, reported once by INPUT-UNKNOWN where it stands
                     reason = answer[0] + (f" (expected: {answer[1]})" if answer[1] else "")
-                    by_anchor.setdefault(node.anchor, []).append(Missing(node.id, req.label, format_path(where), _cite(req.cite, req.basis, d), reason))
+                    by_anchor.setdefault(node.anchor, []).append(Missing(node.id, req.label, format_path(where), _doc_cite(req.cite, req.basis, d), reason))
                     continue
                 if ok and where in smap.placeholders:
                     # placeholder text (TBD, XX, <...>): open, reported once by INPUT-PLACEHOLDER where it stands
-                    by_anchor.setdefault(node.anchor, []).append(Missing(node.id, req.label, format_path(where), _cite(req.cite, req.basis, d)))
+                    by_anchor.setdefault(node.anchor, []).append(Missing(node.id, req.label, format_path(where), _doc_cite(req.cite, req.basis, d)))
                     continue
                 if ok:
                     ready.present += 1
@@ -123,7 +128,7 @@ def completeness(pack: Pack, outline: list[Node], d: Dossier, smap: SourceMap) -
                         missing=True,
                     )
                 )
-                by_anchor.setdefault(node.anchor, []).append(Missing(node.id, req.label, text, cite))
+                by_anchor.setdefault(node.anchor, []).append(Missing(node.id, req.label, text, _doc_cite(req.cite, req.basis, d)))
     return findings, by_anchor, ready
 
 

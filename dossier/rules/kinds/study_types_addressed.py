@@ -78,13 +78,14 @@ def expected(d: Dossier, params: dict) -> list[dict]:
 
 def check(d: Dossier, params: dict) -> Iterator[Violation]:
     from dossier.facts import describe
+    from dossier.packs.manifest import UNVERIFIED
 
     done = {s.type.value for s in d.nonclinical.studies if s.type} | {o.type.value for o in d.nonclinical.omitted_studies if o.type}
     for e in expected(d, params):
         if done & set(e["types"]):
             continue
         why = f" (expected when {describe(e['when'])})" if e["when"] else ""
-        cite = e["cite"] + (" [unverified reference]" if e["basis"] == "R" else "")
+        cite = e["cite"] + (UNVERIFIED if e["basis"] == "R" else "")
         yield Violation(
             ("nonclinical",),
             f"no {e['what']} study and no reason for its omission{why}",
