@@ -98,6 +98,21 @@ def foreign_sponsor(d: Dossier) -> bool:
     return not us_place_of_business(d)[0]
 
 
+def sponsor_outside_eea(d: Dossier) -> bool:
+    """the sponsor is established outside the EU/EEA (from its address)"""
+    from dossier.model.identifiers import EEA_ONLY, EU_MEMBER_STATES
+
+    country = d.sponsor.address.country
+    return bool(country) and country not in EU_MEMBER_STATES | EEA_ONLY
+
+
+def third_country_manufacture(d: Dossier) -> bool:
+    """a drug substance or drug product site is outside the EU/EEA and the IMP holds no EU marketing authorisation"""
+    from dossier.rules.kinds.qp_declarations import third_country_sites
+
+    return d.eu.imp_authorised is not True and bool(third_country_sites(d))
+
+
 def has_cros(d: Dossier) -> bool:
     """obligations are transferred to a contract research organisation"""
     return bool(d.sponsor.cros)
@@ -214,6 +229,8 @@ CONDITIONS: dict[str, Condition] = {
         car_t,
         ltfu_15_years,
         foreign_sponsor,
+        sponsor_outside_eea,
+        third_country_manufacture,
         has_cros,
         has_references,
         has_placebo,

@@ -54,6 +54,8 @@ TEST = {"test": "t", "category": "sterility", "method": "m", "acceptance": "a"}
 
 ADDR = BASE["sponsor"]["address"]
 CRO = {"name": "C", "address": ADDR}
+US_SITE = {"name": "US plant", "address": {"lines": ["1 Way"], "city": "Lowell", "country": "US"}, "responsibilities": ["manufacture"]}
+EU_SITE = {"name": "EU plant", "address": {"lines": ["2 Weg"], "city": "Köln", "country": "DE"}, "responsibilities": ["release"]}
 PIVOTAL = {**STUDY, "glp": "compliant", "pivotal": True}
 TAB = {"columns": ["a"], "rows": [["1"]]}
 LOT_NC = {"id": "T1", "material": "drug_product", "process_version": "0.9", "uses": ["nonclinical"]}
@@ -109,6 +111,11 @@ CASES = [
     ("auxiliary-dossier", dossier(eu__auxiliary_products=[{"name": "x", "purpose": "p"}]), {"authorised": True}, 0),
     ("gmo-per-member-state", dossier(product__contains_gmo=True, eu__member_states=["DE"], eu__gmo_applications=[{"member_state": "DE", "procedure": "contained use (Directive 2009/41/EC)", "status": "submitted"}]), {}, 0),
     ("gmo-per-member-state", dossier(product__contains_gmo=True, eu__member_states=["DE", "NO"], eu__gmo_applications=[{"member_state": "DE", "procedure": "contained use (Directive 2009/41/EC)", "status": "submitted"}]), {}, 1),
+    # sites outside the EU/EEA need a QP declaration naming them (not for an EU-authorised IMP)
+    ("qp-declarations", dossier(quality__drug_product={**DP, "manufacturers": [US_SITE, EU_SITE]}, eu__qp_declarations=[{"sites": ["US plant"], "qualified_person": "Q", "date": "2026-01-05"}]), {}, 0),
+    ("qp-declarations", dossier(quality__drug_product={**DP, "manufacturers": [US_SITE, EU_SITE]}), {}, 1),
+    ("qp-declarations", dossier(quality__drug_product={**DP, "manufacturers": [US_SITE]}, eu__imp_authorised=True), {}, 0),
+    ("qp-declarations", dossier(quality__drug_product={**DP, "manufacturers": [EU_SITE]}), {}, 0),
     ("cro-obligations", dossier(sponsor__cros=[{**CRO, "studies": ["EX-101-01"], "all_obligations": True}]), {}, 0),
     ("cro-obligations", dossier(sponsor__cros=[{**CRO, "studies": ["EX-101-01"]}]), {}, 1),
     ("cro-obligations", dossier(sponsor__cros=[{**CRO, "obligations": ["monitoring"]}]), {}, 1),
@@ -156,6 +163,8 @@ CASES = [
     ("safety-method-status", dossier(quality__drug_product={**DP, "specification": [{**TEST, "method_status": "in development"}, {**TEST, "category": "mycoplasma"}]}), {}, 2),
     ("viability-limit", dossier(quality__drug_product={**DP, "specification": [{**TEST, "category": "viability", "acceptance": "≥ 70 % viable"}]}), {"min_percent": 70}, 0),
     ("viability-limit", dossier(quality__drug_product={**DP, "specification": [{**TEST, "category": "viability", "acceptance": "≥ 50 %"}]}), {"min_percent": 70}, 1),
+    # an acceptance answered not yet known is INPUT-UNKNOWN's to report (found by the fuzz test)
+    ("viability-limit", dossier(quality__drug_product={**DP, "specification": [{**TEST, "category": "viability", "acceptance": {"unknown": {"reason": "set after the engineering runs"}}}]}), {"min_percent": 70}, 0),
 ]
 
 

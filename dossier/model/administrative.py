@@ -192,6 +192,21 @@ class GMOProcedure(str, enum.Enum):
     deliberate_release = "deliberate release (Directive 2001/18/EC Part B)"
 
 
+class QPDeclaration(Strict):
+    """A Qualified Person's declaration that sites outside the EU/EEA work to GMP at least
+    equivalent to the EU's (CTA Part I, section F)."""
+
+    sites: list[Text] = Field(min_length=1)
+    """The manufacturer names it covers, as written under quality.*.manufacturers."""
+    qualified_person: Text
+    """Who declares: name, and the EU manufacturing or import authorisation holder they act for."""
+    date: dt.date
+    basis: Text | None = None
+    """What it rests on, e.g. 'on-site audit of 12 March 2026 by the QP's delegate'."""
+    document: Text | None = None
+    """Document number or file of the signed declaration."""
+
+
 class GMOApplication(Strict):
     """The national GMO application for one Member State concerned."""
 
@@ -258,6 +273,12 @@ class EUApplication(Strict):
     auxiliary_products: list[AuxiliaryProduct] = Field(default_factory=list)
     gmp_manufacturing_authorisation: Text | None = None
     """Manufacturing/import authorisation number of the EU site releasing the IMP."""
+    qp_declarations: list[QPDeclaration] = Field(default_factory=list)
+    """QP declarations of GMP equivalence for manufacturing and testing sites outside the EU/EEA
+    (an IMP without an EU marketing authorisation)."""
+    legal_representative: Organisation | None = None
+    """The sponsor's legal representative in the Union when the sponsor is established outside
+    the EU/EEA."""
     gmo_procedures: Narrative | None = None
     """National GMO procedures (contained use / deliberate release): the approach in prose."""
     gmo_applications: list[GMOApplication] = Field(default_factory=list)

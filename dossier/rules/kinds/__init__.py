@@ -38,6 +38,7 @@ _MODULES = (
     "post_release_sterility",
     "present_in_any",
     "protocol_references",
+    "qp_declarations",
     "release_categories",
     "safety_method_status",
     "schedule_visits",

@@ -1,0 +1,71 @@
+"""Issue 16: each region's document speaks its region (in progress: EU Part I particulars)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+from dossier import api
+from tests.conftest import EXAMPLES
+
+
+def _rules(findings) -> set[str]:
+    return {rule for f in findings for rule in (f.rule, *f.also)}
+
+
+@pytest.fixture
+def car_t(tmp_path):
+    shutil.copytree(EXAMPLES / "car-t", tmp_path / "car-t")
+    return tmp_path / "car-t" / "dossier.yaml"
+
+
+def _remove_block(path, key: str) -> None:
+    text, n = re.subn(rf"\n  {key}:\n(?:    .*\n|      .*\n)+", "\n", path.read_text(encoding="utf-8"), count=1)
+    assert n == 1, key
+    path.write_text(text, encoding="utf-8")
+
+
+def test_a_us_sponsor_with_eu_sites_shows_its_legal_representative_and_qp_declarations(car_t, tmp_path):
+    result = api.check(car_t, "impd")
+    assert result.ok and not _rules(result.findings) & {"IMPD-CTA-015", "IMPD-CTA-016"}
+    out = tmp_path / "impd.html"
+    api.build(car_t, "impd", output=out, fmt="html", section="CTA")
+    html = out.read_text(encoding="utf-8")
+    assert "Legal representative in the Union</th><td>Kestrel Bay Therapeutics B.V., Wilhelminakade 91, Rotterdam" in html
+    assert "QP declarations of GMP equivalence" in html and "RCS-QPD-2026-014" in html
+
+
+def test_without_its_legal_representative_a_sponsor_outside_the_eea_gets_a_finding(car_t):
+    _remove_block(car_t, "legal_representative")
+    found = [f for f in api.check(car_t, "impd").findings if f.rule == "IMPD-CTA-015"]
+    assert [f.path for f in found] == ["eu.legal_representative"] and "Art 74" in found[0].citation
+
+
+def test_without_qp_declarations_each_third_country_site_is_named(car_t):
+    _remove_block(car_t, "qp_declarations")
+    found = [f for f in api.check(car_t, "impd").findings if "IMPD-CTA-016" in (f.rule, *f.also)]
+    assert "eu.qp_declarations" in {f.path for f in found}
+    named = {f.message.split(" (US)")[0] for f in found if "(US)" in f.message}
+    assert named == {"Aldermoor Viral Manufacturing, LLC", "Brightwater Biosafety Testing, Inc.", "Kestrel Bay Therapeutics, Inc. – Cell Therapy Manufacturing Facility"}
+
+
+def test_a_declaration_that_leaves_out_a_site_names_that_site(car_t):
+    text = car_t.read_text(encoding="utf-8").replace("        - Brightwater Biosafety Testing, Inc.\n", "", 1)
+    car_t.write_text(text, encoding="utf-8")
+    found = [f.message for f in api.check(car_t, "impd").findings if f.rule == "IMPD-CTA-016"]
+    assert len(found) == 1 and found[0].startswith("Brightwater Biosafety Testing, Inc. (US)")
+
+
+def test_an_eu_sponsor_with_eu_sites_is_asked_for_neither(tmp_path):
+    result = api.check(EXAMPLES / "aav" / "dossier.yaml", "impd")
+    assert not _rules(result.findings) & {"IMPD-CTA-015", "IMPD-CTA-016"}
+    assert api.load(EXAMPLES / "aav" / "dossier.yaml").dossier.eu.legal_representative is None
+
+
+def test_an_imp_authorised_in_the_eu_needs_no_qp_declaration(car_t):
+    _remove_block(car_t, "qp_declarations")
+    text = car_t.read_text(encoding="utf-8").replace("\neu:\n", "\neu:\n  imp_authorised: true\n", 1)
+    car_t.write_text(text, encoding="utf-8")
+    assert "IMPD-CTA-016" not in _rules(api.check(car_t, "impd").findings)
