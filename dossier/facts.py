@@ -113,6 +113,13 @@ def third_country_manufacture(d: Dossier) -> bool:
     return d.eu.imp_authorised is not True and bool(third_country_sites(d))
 
 
+def commercial_ind(d: Dossier) -> bool:
+    """the IND is a commercial IND (Form FDA 1571), which FDA receives in eCTD"""
+    from dossier.model.administrative import INDCategory
+
+    return d.us.ind_category is INDCategory.commercial
+
+
 def has_cros(d: Dossier) -> bool:
     """obligations are transferred to a contract research organisation"""
     return bool(d.sponsor.cros)
@@ -229,6 +236,7 @@ CONDITIONS: dict[str, Condition] = {
         car_t,
         ltfu_15_years,
         foreign_sponsor,
+        commercial_ind,
         sponsor_outside_eea,
         third_country_manufacture,
         has_cros,
@@ -257,6 +265,7 @@ READS: dict[str, tuple[str, ...]] = {
     "first_in_human": ("eu.cover_letter.first_in_human",),
     "integral_device": ("product.devices",),
     "phase_1": ("submission.phases",),
+    "commercial_ind": ("us.ind_category",),
 }
 """Facts a condition reads that the YAML may leave out. When one is not stated the condition
 cannot be decided: it is false, and whoever depends on it is told (`undecided`), never skipped

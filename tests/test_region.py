@@ -69,3 +69,17 @@ def test_an_imp_authorised_in_the_eu_needs_no_qp_declaration(car_t):
     text = car_t.read_text(encoding="utf-8").replace("\neu:\n", "\neu:\n  imp_authorised: true\n", 1)
     car_t.write_text(text, encoding="utf-8")
     assert "IMPD-CTA-016" not in _rules(api.check(car_t, "impd").findings)
+
+
+def test_a_commercial_ind_needs_its_pre_assigned_number(car_t):
+    text = car_t.read_text(encoding="utf-8")
+    assert '  ind_number: "031544"' in text
+    car_t.write_text(re.sub(r'\n  ind_number: "031544".*', "", text), encoding="utf-8")
+    found = [f for f in api.check(car_t, "ind").findings if f.rule == "IND-FORM-012"]
+    assert [f.path for f in found] == ["us.ind_number"] and "SOPP 8117" in found[0].citation
+    # a research IND is not asked; an IND whose category is not stated is told why it may be
+    car_t.write_text(car_t.read_text(encoding="utf-8").replace("  ind_category: commercial", "  ind_category: research"), encoding="utf-8")
+    assert not [f for f in api.check(car_t, "ind").findings if f.rule == "IND-FORM-012"]
+    car_t.write_text(car_t.read_text(encoding="utf-8").replace("  ind_category: research\n", ""), encoding="utf-8")
+    undecided = [f for f in api.check(car_t, "ind").findings if f.rule == "IND-FORM-012"]
+    assert undecided and all("us.ind_category is not stated" in f.message for f in undecided)
