@@ -295,6 +295,15 @@ def stated(d: Dossier, path: str) -> bool:
     return True
 
 
+def require_known(names) -> list[str]:
+    """`names` unchanged when each is a condition of CONDITIONS (`!name` negates), else ValueError:
+    for the validators of pack parameters that name conditions."""
+    unknown = [name for name in names if name.lstrip("!") not in CONDITIONS]
+    if unknown:
+        raise ValueError(f"unknown conditions {unknown}; known: {sorted(CONDITIONS)}")
+    return names
+
+
 def holds(names: list[str], d: Dossier) -> bool:
     """All named conditions hold (`!name` negates)."""
     for name in names:

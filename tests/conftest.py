@@ -33,3 +33,8 @@ def write(tmp_path):
 @pytest.fixture
 def minimal_text() -> str:
     return (DATA / "minimal.yaml").read_text(encoding="utf-8")
+
+
+def rules_of(findings) -> set[str]:
+    """Every rule that found these findings (a finding merged from several names the others in `also`)."""
+    return {rule for f in findings for rule in (f.rule, *f.also)}

@@ -13,7 +13,7 @@ from dossier import api, facts
 from dossier.applicability import markdown, rows
 from dossier.packs import available, load_pack
 from dossier.rules.engine import build_outline
-from tests.conftest import EXAMPLES, ROOT
+from tests.conftest import EXAMPLES, ROOT, rules_of
 from tests.test_cli import run
 
 NAMES = sorted(p.name for p in EXAMPLES.iterdir() if (p / "dossier.yaml").is_file())
@@ -33,11 +33,6 @@ KIND_FACTS = {
 
 GENE_THERAPY_SOURCES = re.compile(r"gene therapy INDs|LTFU|[Ll]ong.term follow.up after administration of human gene therapy|RCR|[Rr]etroviral|genome editing|ICH S12|shedding", re.I)
 CAR_T_SOURCES = re.compile(r"CAR.?T", re.I)
-
-
-def _rules(findings) -> set[str]:
-    """Every rule that found these findings (merged findings name the others in `also`)."""
-    return {rule for f in findings for rule in (f.rule, *f.also)}
 
 
 @pytest.fixture(scope="module")
@@ -124,7 +119,7 @@ def test_mycoplasma_on_the_bulk_of_an_aav_vector_meets_the_release_requirement(t
     text = car_t.read_text(encoding="utf-8")
     assert "category: mycoplasma" in text
     car_t.write_text(text.replace("category: mycoplasma", "category: sterility"), encoding="utf-8")
-    assert _rules(f for f in api.check(car_t).findings if "mycoplasma" in f.message) >= {"IND-SPEC-001", "IMPD-CMC-001"}
+    assert rules_of(f for f in api.check(car_t).findings if "mycoplasma" in f.message) >= {"IND-SPEC-001", "IMPD-CMC-001"}
 
 
 def test_an_omission_of_every_toxicology_study_with_its_reason_meets_the_requirement(tmp_path, minimal_text):
@@ -136,9 +131,9 @@ def test_an_omission_of_every_toxicology_study_with_its_reason_meets_the_require
 """
     path = tmp_path / "d.yaml"
     path.write_text(text, encoding="utf-8")
-    assert not _rules(f for f in api.check(path).findings if f.path == "nonclinical.studies") & {"IND-TOX-006", "IMPD-NC-001"}
+    assert not rules_of(f for f in api.check(path).findings if f.path == "nonclinical.studies") & {"IND-TOX-006", "IMPD-NC-001"}
     path.write_text(minimal_text, encoding="utf-8")
-    assert _rules(f for f in api.check(path).findings if f.path == "nonclinical.studies") >= {"IND-TOX-006", "IMPD-NC-001"}
+    assert rules_of(f for f in api.check(path).findings if f.path == "nonclinical.studies") >= {"IND-TOX-006", "IMPD-NC-001"}
 
 
 def test_each_study_expectation_cites_its_own_source(tmp_path, minimal_text):
@@ -175,7 +170,7 @@ def test_the_patients_own_cells_need_no_donor_or_tse_controls(tmp_path):
     root.write_text(text[:start] + block + text[block_end:], encoding="utf-8")
     assert not [f for f in api.check(root).findings if f.rule in ("IND-CMC-018", "IMPD-CMC-010")]
     root.write_text((text[:start] + block + text[block_end:]).replace("          from_patient: true\n", "", 1), encoding="utf-8")
-    assert _rules(f for f in api.check(root).findings if "Autologous leukapheresis" in f.message) == {"IND-CMC-018", "IMPD-CMC-010"}
+    assert rules_of(f for f in api.check(root).findings if "Autologous leukapheresis" in f.message) == {"IND-CMC-018", "IMPD-CMC-010"}
 
 
 def test_explain_shows_which_source_applies_to_which_product(capsys):

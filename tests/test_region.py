@@ -8,11 +8,7 @@ import shutil
 import pytest
 
 from dossier import api
-from tests.conftest import EXAMPLES
-
-
-def _rules(findings) -> set[str]:
-    return {rule for f in findings for rule in (f.rule, *f.also)}
+from tests.conftest import EXAMPLES, rules_of
 
 
 @pytest.fixture
@@ -29,7 +25,7 @@ def _remove_block(path, key: str) -> None:
 
 def test_a_us_sponsor_with_eu_sites_shows_its_legal_representative_and_qp_declarations(car_t, tmp_path):
     result = api.check(car_t, "impd")
-    assert result.ok and not _rules(result.findings) & {"IMPD-CTA-015", "IMPD-CTA-016"}
+    assert result.ok and not rules_of(result.findings) & {"IMPD-CTA-015", "IMPD-CTA-016"}
     out = tmp_path / "impd.html"
     api.build(car_t, "impd", output=out, fmt="html", section="CTA")
     html = out.read_text(encoding="utf-8")
@@ -60,7 +56,7 @@ def test_a_declaration_that_leaves_out_a_site_names_that_site(car_t):
 
 def test_an_eu_sponsor_with_eu_sites_is_asked_for_neither(tmp_path):
     result = api.check(EXAMPLES / "aav" / "dossier.yaml", "impd")
-    assert not _rules(result.findings) & {"IMPD-CTA-015", "IMPD-CTA-016"}
+    assert not rules_of(result.findings) & {"IMPD-CTA-015", "IMPD-CTA-016"}
     assert api.load(EXAMPLES / "aav" / "dossier.yaml").dossier.eu.legal_representative is None
 
 
@@ -68,7 +64,7 @@ def test_an_imp_authorised_in_the_eu_needs_no_qp_declaration(car_t):
     _remove_block(car_t, "qp_declarations")
     text = car_t.read_text(encoding="utf-8").replace("\neu:\n", "\neu:\n  imp_authorised: true\n", 1)
     car_t.write_text(text, encoding="utf-8")
-    assert "IMPD-CTA-016" not in _rules(api.check(car_t, "impd").findings)
+    assert "IMPD-CTA-016" not in rules_of(api.check(car_t, "impd").findings)
 
 
 def test_a_commercial_ind_needs_its_pre_assigned_number(car_t):

@@ -30,11 +30,9 @@ class Params(BaseModel):
     @field_validator("earlier")
     @classmethod
     def _known_conditions(cls, value: dict[str, str]) -> dict[str, str]:
-        from dossier.facts import CONDITIONS
+        from dossier.facts import require_known
 
-        unknown = [c for c in value.values() if c.lstrip("!") not in CONDITIONS]
-        if unknown:
-            raise ValueError(f"unknown conditions {unknown}")
+        require_known(list(value.values()))
         return value
 
 

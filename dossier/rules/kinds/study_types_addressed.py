@@ -16,17 +16,14 @@ Fails: no pharmacology study and no reason for its omission.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from dossier.model import Dossier
 from dossier.model.nonclinical import StudyType
+from dossier.packs.manifest import Conditions
 from dossier.rules.violation import Violation
-
-
-def _as_list(value: object) -> object:
-    return [value] if isinstance(value, str) else value
 
 
 class Expectation(BaseModel):
@@ -35,7 +32,7 @@ class Expectation(BaseModel):
     model_config = ConfigDict(extra="forbid")
     types: list[str]
     what: str
-    when: Annotated[list[str], BeforeValidator(_as_list)] = []
+    when: Conditions = []
     cite: str
     basis: Literal["V", "V3P", "R"] = "R"
 
@@ -51,12 +48,9 @@ class Expectation(BaseModel):
     @field_validator("when")
     @classmethod
     def _known_conditions(cls, value: list[str]) -> list[str]:
-        from dossier.facts import CONDITIONS
+        from dossier.facts import require_known
 
-        unknown = [c for c in value if c.lstrip("!") not in CONDITIONS]
-        if unknown:
-            raise ValueError(f"unknown conditions {unknown}")
-        return value
+        return require_known(value)
 
 
 class Params(BaseModel):
