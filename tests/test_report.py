@@ -173,5 +173,5 @@ def test_explain_works_for_every_rule(capsys):
 
 
 def test_explain_unknown_rule_suggests(capsys):
-    code, _, err = run(capsys, "explain", "IND-FORM-01")
+    code, _, err = run(capsys, "explain", "IND-FRM-001")
     assert code == 2 and "IND-FORM-001" in err
