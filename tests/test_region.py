@@ -79,3 +79,55 @@ def test_a_commercial_ind_needs_its_pre_assigned_number(car_t):
     car_t.write_text(car_t.read_text(encoding="utf-8").replace("  ind_category: research\n", ""), encoding="utf-8")
     undecided = [f for f in api.check(car_t, "ind").findings if f.rule == "IND-FORM-012"]
     assert undecided and all("us.ind_category is not stated" in f.message for f in undecided)
+
+
+# --- text per region and the bleed-through rule ---------------------------------------------
+
+
+def _set_block(path, key: str, indent: str, block: str) -> None:
+    """Replace the YAML block `key:` at `indent` with `block` (already indented)."""
+    text = path.read_text(encoding="utf-8")
+    text, n = re.subn(rf"\n{indent}{key}:.*\n(?:{indent}  .*\n|\s*\n)+", "\n" + block, text, count=1)
+    assert n == 1, key
+    path.write_text(text, encoding="utf-8")
+
+
+def test_text_given_per_region_shows_each_region_only_its_own(car_t, tmp_path):
+    for target, section, own, other in (("impd", "CTA-F", "imported by Rhenvale Clinical Supply", "21 CFR 211.22"), ("ind", "3.2.R", "21 CFR 211.22", "Rhenvale Clinical Supply")):
+        out = tmp_path / f"{target}.html"
+        api.build(car_t, target, output=out, fmt="html", section=section)
+        html = out.read_text(encoding="utf-8")
+        assert own in html and other not in html, target
+
+
+def test_every_example_passes_the_bleed_through_rule():
+    for example in sorted(EXAMPLES.iterdir()):
+        result = api.check(example / "dossier.yaml")
+        found = [f"{f.rule} {f.path}: {f.message}" for f in result.findings if f.rule in {"IND-REG-001", "IMPD-REG-001"}]
+        assert not found, example.name
+
+
+def test_a_us_statement_in_an_eu_only_field_is_found_where_it_is_written(car_t):
+    _set_block(car_t, "traceability", "  ", "  traceability: |\n    Deviations are reported to FDA in an information amendment within 15 days.\n")
+    found = [f for f in api.check(car_t, "impd").findings if f.rule == "IMPD-REG-001"]
+    assert [f.path for f in found] == ["eu.traceability"]
+    assert "commitment addressed to FDA" in found[0].message and found[0].location.line > 1
+
+
+def test_a_us_statement_in_the_eu_variant_is_found_at_the_variant(car_t):
+    text = car_t.read_text(encoding="utf-8").replace("      KBT-1901 is imported by Rhenvale", "      Each lot is released under 21 CFR 211.22. KBT-1901 is imported by Rhenvale", 1)
+    car_t.write_text(text, encoding="utf-8")
+    found = [f for f in api.check(car_t, "impd").findings if f.rule == "IMPD-REG-001"]
+    assert [f.path for f in found] == ["quality.regional_information.eu"]
+    line = car_t.read_text(encoding="utf-8").splitlines()[found[0].location.line - 1]
+    assert "Each lot is released under 21 CFR 211.22" in line
+    assert not [f for f in api.check(car_t, "ind").findings if f.rule == "IND-REG-001" and "regional_information" in f.path]
+
+
+def test_a_label_for_one_region_is_not_checked_or_shown_in_the_other(car_t, tmp_path):
+    result = api.check(car_t, "impd")
+    assert not [f for f in result.findings if f.rule == "IMPD-REG-001" and f.path.startswith("labels")]
+    out = tmp_path / "impd.html"
+    api.build(car_t, "impd", output=out, fmt="html", section="CTA-J")
+    html = out.read_text(encoding="utf-8")
+    assert "EU CT 2026-512345-21-00" in html and "Limited by Federal" not in html

@@ -62,6 +62,13 @@ LOT_NC = {"id": "T1", "material": "drug_product", "process_version": "0.9", "use
 LOT_CL = {"id": "C1", "material": "drug_product", "process_version": "1.0", "uses": ["clinical"]}
 STER_LATE = {**TEST, "result_before_release": False}
 DS = {"id": "v", "name": "n", "definition": "d"}
+REGION_EU = {
+    "region": "eu",
+    "markers": [
+        {"find": r"Limited by Federal \(or United States\) law", "what": "the US caution statement"},
+        {"find": r"\bUSP\b", "what": "a USP reference", "unless": r"Ph\. ?Eur"},
+    ],
+}
 SOURCE = {"tissue": "lipoaspirate", "procurement": "p"}
 DEVICE = {"name": "membrane", "role": "integral part of the product", "description": "d", "material": "collagen", "conformity": "CE"}
 FBS = {"name": "FBS", "role": "raw material", "origin": "animal", "safety": "CEP"}
@@ -165,6 +172,14 @@ CASES = [
     ("viability-limit", dossier(quality__drug_product={**DP, "specification": [{**TEST, "category": "viability", "acceptance": "≥ 50 %"}]}), {"min_percent": 70}, 1),
     # an acceptance answered not yet known is INPUT-UNKNOWN's to report (found by the fuzz test)
     ("viability-limit", dossier(quality__drug_product={**DP, "specification": [{**TEST, "category": "viability", "acceptance": {"unknown": {"reason": "set after the engineering runs"}}}]}), {"min_percent": 70}, 0),
+    # region-markers: a dual statement in one sentence passes, each region's own facts and labels are skipped, exempt paths too
+    ("region-markers", dossier(quality__drug_product={**DP, "specification": [{**TEST, "method": "Ph. Eur. 2.6.1 / USP <71>"}]}), REGION_EU, 0),
+    ("region-markers", dossier(quality__drug_product={**DP, "specification": [{**TEST, "method": "USP <71>. Ph. Eur. 2.6.1 for EU lots"}]}), REGION_EU, 1),
+    ("region-markers", dossier(quality__drug_product={**DP, "specification": [{**TEST, "method": "USP <71>"}, {**TEST, "method": "USP <63>"}]}), REGION_EU, 2),
+    ("region-markers", dossier(quality__drug_product={**DP, "specification": [{**TEST, "method": "USP <71>"}]}), {**REGION_EU, "exempt": ["quality.drug_product.specification[].method"]}, 0),
+    ("region-markers", dossier(labels=[{"packaging": "outer", "region": "us", "text": "Caution: New Drug—Limited by Federal (or United States) law"}]), REGION_EU, 0),
+    ("region-markers", dossier(labels=[{"packaging": "outer", "region": "eu", "text": "Caution: New Drug—Limited by Federal (or United States) law"}]), REGION_EU, 1),
+    ("region-markers", dossier(us={"ind_number": "USP <71>"}), REGION_EU, 0),
 ]
 
 

@@ -8,7 +8,7 @@ draft can be valid YAML long before it is a complete IND or IMPD.
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
 from dossier.model.administrative import (
     EUApplication,
@@ -71,6 +71,9 @@ class Dossier(Strict):
     """Facts only the FDA IND needs: numbers, commitments, US agent, forms, environmental analysis, references."""
     eu: EUApplication = Field(default_factory=EUApplication)
     """Facts only the EU clinical trial application needs: trial number, Member States, CTA Part I particulars."""
+
+    _views: dict = PrivateAttr(default_factory=dict)
+    """region -> this dossier as that region's documents see it (dossier/model/regional.py)."""
 
 
 __all__ = ["Dossier"]

@@ -118,11 +118,21 @@ class PackagingLevel(str, enum.Enum):
     outer = "outer"
 
 
+class LabelRegion(str, enum.Enum):
+    us = "us"
+    eu = "eu"
+
+
 class Label(Strict):
     """Text of an investigational label, as provided to investigators."""
 
     packaging: PackagingLevel
+    region: LabelRegion | None = None
+    """The region whose label this is: us (the IND shows it) or eu (the IMPD and CTA show it).
+    Left out: one label text used in both regions."""
     language: Text | None = None
+    """Language of the label text (an ISO 639-1 code, e.g. en, de); an EU label is in the official
+    language(s) of each Member State concerned (Regulation (EU) No 536/2014 Art 69)."""
     text: Text
     """Label text, one line per printed line."""
 

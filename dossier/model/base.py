@@ -39,7 +39,7 @@ Bool = Annotated[bool, BeforeValidator(_yaml12_bool)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 """A short, non-empty, single-purpose text value (a name, a method, a criterion)."""
 
-Markdown = Annotated[
+Prose = Annotated[
     str,
     StringConstraints(min_length=1),
     Field(json_schema_extra={"contentMediaType": "text/markdown"}),
@@ -66,8 +66,30 @@ class NotApplicable(BaseModel):
         return f"Not applicable: {self.reason}"
 
 
-Narrative = Markdown | NotApplicable
-"""Markdown narrative, or ``{not_applicable: {reason: ...}}`` when it does not apply."""
+class Regional(BaseModel):
+    """Text that differs by region: ``{us: ..., eu: ...}``. The IND shows the `us` text, the IMPD
+    and CTA documents the `eu` text (dossier/model/regional.py); a region left out is not stated
+    in that region's documents. Shared text is written once, without this mapping."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    us: Prose | NotApplicable | None = None
+    """The text of the US documents (IND)."""
+    eu: Prose | NotApplicable | None = None
+    """The text of the EU documents (IMPD, CTA)."""
+
+    @model_validator(mode="after")
+    def _one_region(self):
+        if self.us is None and self.eu is None:
+            raise ValueError("give the text for at least one region (us: or eu:), or write it once without the mapping")
+        return self
+
+
+Markdown = Prose | Regional
+"""Narrative text in CommonMark, shared by every region or given per region (``{us:, eu:}``)."""
+
+Narrative = Prose | NotApplicable | Regional
+"""Markdown narrative (shared or per region), or ``{not_applicable: {reason: ...}}`` when it
+does not apply."""
 
 from dossier.model.identifiers import CountryCode, Id  # noqa: E402 - identifiers needs nothing from here
 

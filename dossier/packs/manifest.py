@@ -9,7 +9,7 @@ required, possibly only when a product condition holds (`requires[].when`).
 from __future__ import annotations
 
 import enum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
@@ -203,6 +203,9 @@ class Pack(_Strict):
     short_title: str
     """Used in running headers and default file names, e.g. 'IND'."""
     jurisdiction: str
+    region: Literal["us", "eu"]
+    """Whose text the documents show where the YAML gives text per region (``{us:, eu:}``) and
+    which labels (dossier/model/regional.py)."""
     rule_prefix: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,6}$")]
     page: PageSetup
     date_format: str = "%-d %B %Y"

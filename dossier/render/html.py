@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dossier import factpath
-from dossier.model import Dossier
+from dossier.model import Dossier, regional
 from dossier.packs.manifest import Pack
 from dossier.packs.outline import attachment_anchor, Node
 from dossier.render.env import make_env
@@ -76,6 +76,7 @@ def render_html(pack: Pack, d: Dossier, nodes: list[Node], options: RenderOption
 
 
 def _context(pack: Pack, d: Dossier, nodes: list[Node], options: RenderOptions) -> dict:
+    d = regional.view(d, pack.region)  # the pack's region's text (a cached view)
     anchors: dict[str, str] = {"toc": "toc"}
     for root in options.all_nodes or nodes:
         for n in root.walk():

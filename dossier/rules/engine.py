@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from dossier import facts, factpath
 from dossier.findings import Finding, Severity
 from dossier.io.yamlsource import SourceMap, format_path
-from dossier.model import Dossier
+from dossier.model import Dossier, regional
 from dossier.model.base import NotApplicable
 from dossier.packs.manifest import UNVERIFIED, Pack, Requirement, Verification, source
 from dossier.packs.outline import Node, build_outline
@@ -157,18 +157,25 @@ def run_rules(pack: Pack, d: Dossier, smap: SourceMap) -> list[Finding]:
         kind = REGISTRY[rule.use]
         params = kind.Params.model_validate(rule.params).model_dump()  # "false" -> False, "15" -> 15.0
         for v in kind.check(d, params):
+            where = _regional(v.path, pack.region, smap)
             findings.append(
                 Finding(
-                    smap.locate(v.path),
+                    smap.locate(where),
                     rule.severity,
                     rule.id,
                     v.message,
-                    path=format_path(v.path),
+                    path=format_path(where),
                     hint=v.hint,
                     citation=v.cite or _cite(rule.cite, rule.basis, d),
                 )
             )
     return findings
+
+
+def _regional(path: tuple, region: str, smap: SourceMap) -> tuple:
+    """The path of the region's variant when the YAML gives the fact per region ({us:, eu:})."""
+    variant = (*path, region)
+    return variant if variant in smap.values else path
 
 
 def undecided_findings(pack: Pack, outline: list[Node], d: Dossier, smap: SourceMap) -> list[Finding]:
@@ -208,6 +215,7 @@ class PackCheck:
 
 
 def check_dossier(pack: Pack, d: Dossier, smap: SourceMap) -> PackCheck:
+    d = regional.view(d, pack.region)
     outline = build_outline(pack, d)
     findings, missing, ready = completeness(pack, outline, d, smap)
     findings += run_rules(pack, d, smap)

@@ -39,6 +39,7 @@ _MODULES = (
     "present_in_any",
     "protocol_references",
     "qp_declarations",
+    "region_markers",
     "release_categories",
     "safety_method_status",
     "schedule_visits",

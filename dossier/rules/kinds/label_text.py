@@ -1,7 +1,8 @@
 """label-text: an investigational label at the given packaging level contains a required
 statement (case-insensitive, dashes and spaces normalised).
 
-Params: ``text`` (required statement), ``packaging`` ("immediate" or "outer"; omit for any).
+Params: ``text`` (required statement), ``packaging`` ("immediate" or "outer"; omit for any),
+``region`` ("us" or "eu": the labels of that region and those shared by both; omit for all).
 
 Passes: immediate label text includes "Caution: New Drug—Limited by Federal (or United States) law to investigational use."
 Fails: no immediate label, or its text lacks the statement.
@@ -26,6 +27,7 @@ class Params(BaseModel):
     model_config = ConfigDict(extra="forbid")
     text: str
     packaging: Literal["immediate", "outer"] | None = None
+    region: Literal["us", "eu"] | None = None
 
 
 KIND = "label-text"
@@ -38,9 +40,15 @@ def _norm(text: str) -> str:
 def check(d: Dossier, params: dict) -> Iterator[Violation]:
     wanted = _norm(params["text"])
     level = params.get("packaging")
-    labels = [(i, lb) for i, lb in enumerate(d.labels) if level is None or (lb.packaging is not None and lb.packaging.value == level)]
+    region = params.get("region")
+    labels = [
+        (i, lb)
+        for i, lb in enumerate(d.labels)
+        if (level is None or (lb.packaging is not None and lb.packaging.value == level))
+        and (region is None or lb.region is None or lb.region.value == region)
+    ]
     if not labels:
-        yield Violation(("labels",), f"no {level + ' ' if level else ''}label text is given", "add the label text under labels:")
+        yield Violation(("labels",), f"no {level + ' ' if level else ''}label text{' for ' + region.upper() if region else ''} is given", "add the label text under labels:")
         return
     for i, lb in labels:
         if lb.text is None:
