@@ -131,3 +131,20 @@ def test_a_label_for_one_region_is_not_checked_or_shown_in_the_other(car_t, tmp_
     api.build(car_t, "impd", output=out, fmt="html", section="CTA-J")
     html = out.read_text(encoding="utf-8")
     assert "EU CT 2026-512345-21-00" in html and "Limited by Federal" not in html
+
+
+def test_template_text_is_in_the_packs_language_and_the_sponsors_text_as_written():
+    from dossier.render.env import make_env
+
+    source = '<p title="Labelling">Characterisation of {{ x }}; {{ "Organisation" }}; {{ "bias_minimisation" }}</p>'
+    us = make_env("%-d %B %Y", "en-US").from_string(source).render(x="the characterisation batch")
+    gb = make_env("%-d %B %Y", "en-GB").from_string(source).render(x="the characterisation batch")
+    assert us == '<p title="Labeling">Characterization of the characterisation batch; Organization; bias_minimisation</p>'
+    assert gb == '<p title="Labelling">Characterisation of the characterisation batch; Organisation; bias_minimisation</p>'
+
+
+@pytest.mark.parametrize("target,language", [("ind", "en-US"), ("impd", "en-GB")])
+def test_each_document_declares_its_language(car_t, tmp_path, target, language):
+    out = tmp_path / f"{target}.html"
+    api.build(car_t, target, output=out, fmt="html", section="3.2.P.1" if target == "ind" else "P")
+    assert f'<html lang="{language}">' in out.read_text(encoding="utf-8")

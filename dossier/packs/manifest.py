@@ -208,6 +208,9 @@ class Pack(_Strict):
     which labels (dossier/model/regional.py)."""
     rule_prefix: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,6}$")]
     page: PageSetup
+    language: Literal["en-GB", "en-US"] = "en-GB"
+    """Language variant of the template text (the templates are written in en-GB; en-US replaces
+    the words of dossier/data/spelling-en-US.tsv). The sponsor's own text is printed as written."""
     date_format: str = "%-d %B %Y"
     """strftime format for dates in the document (US: 'November 2, 2026'; EU: '2 November 2026')."""
     vocabulary: dict[str, str] = Field(default_factory=dict)

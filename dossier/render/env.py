@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
+from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.ext
+import jinja2.lexer
 import markupsafe
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -160,8 +164,46 @@ def _finalize(value: Any) -> Any:
 
 
 @functools.cache
-def make_env(date_format: str = "%-d %B %Y") -> SandboxedEnvironment:
+def _spelling(language: str) -> dict[str, str]:
+    """en-GB word -> the `language` variant's word (dossier/data/spelling-<language>.tsv); none for en-GB."""
+    path = Path(__file__).resolve().parent.parent / "data" / f"spelling-{language}.tsv"
+    if not path.exists():
+        return {}
+    pairs = (line.split("\t") for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#"))
+    return {gb: us.strip() for gb, us in pairs}
+
+
+_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_.]*$")  # a field name: left as it is
+
+
+class _Spelling(jinja2.ext.Extension):
+    """Template text in the pack's language variant: the literal text of the templates (and the
+    string literals they pass as labels) is written in en-GB; for another variant each listed
+    word is replaced, whole word and case-preserving. Values from the dossier are never touched,
+    nor are string literals that look like identifiers (field names)."""
+
+    def filter_stream(self, stream):
+        table = _spelling(self.environment.dossier_language)
+        if not table:
+            yield from stream
+            return
+        words = re.compile(r"\b(" + "|".join(sorted(map(re.escape, table), key=len, reverse=True)) + r")\b", re.IGNORECASE)
+
+        def swap(m: re.Match) -> str:
+            word = m.group(0)
+            us = table[word.lower()]
+            return us.upper() if word.isupper() else us[0].upper() + us[1:] if word[0].isupper() else us
+
+        for token in stream:
+            if token.type == "data" or (token.type == "string" and not _IDENTIFIER.match(token.value)):
+                token = jinja2.lexer.Token(token.lineno, token.type, words.sub(swap, token.value))
+            yield token
+
+
+@functools.cache
+def make_env(date_format: str = "%-d %B %Y", language: str = "en-GB") -> SandboxedEnvironment:
     env = SandboxedEnvironment(
+        extensions=[_Spelling],
         loader=jinja2.FileSystemLoader(str(templates_dir())),
         autoescape=True,
         undefined=_Absent,
@@ -170,6 +212,7 @@ def make_env(date_format: str = "%-d %B %Y") -> SandboxedEnvironment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
+    env.dossier_language = language
     env.filters.update(md=render_markdown, v=_value, date=_date_filter(date_format), sci=sci, yesno=_yesno, stated=_stated, join=_join)
     env.tests["lower_startswith"] = lambda value, prefix: str(value or "").lower().startswith(prefix)
     env.globals.update(not_stated=NOT_STATED, said=_said, unverified_marker=UNVERIFIED, atmp_classification=_classification, describe_conditions=_describe, us_place_of_business=_place_of_business)

@@ -70,7 +70,7 @@ def _show(node: Node, d: Dossier) -> list[tuple[str, Any]]:
 
 
 def render_html(pack: Pack, d: Dossier, nodes: list[Node], options: RenderOptions) -> str:
-    env = make_env(pack.date_format)
+    env = make_env(pack.date_format, pack.language)
     context = _context(pack, d, nodes, options)
     return env.get_template("_base/document.html.j2").render(context)
 
@@ -115,7 +115,7 @@ def _context(pack: Pack, d: Dossier, nodes: list[Node], options: RenderOptions) 
 
 def render_fragment(pack: Pack, d: Dossier, node: Node, options: RenderOptions) -> str:
     """The HTML of one section subtree, for parallel builds (wrapped later by `render_html`)."""
-    env = make_env(pack.date_format)
+    env = make_env(pack.date_format, pack.language)
     context = _context(pack, d, [node], options)
     macros = env.get_template("_base/macros.html.j2").make_module(context)
     return str(macros.render_node(node))
@@ -123,7 +123,7 @@ def render_fragment(pack: Pack, d: Dossier, node: Node, options: RenderOptions) 
 
 def render_folio(pack: Pack, d: Dossier, pages: list[dict], total: int, options: RenderOptions) -> str:
     """HTML whose pages carry the header and footer of `pages` (dicts: number, landscape, chapter)."""
-    env = make_env(pack.date_format)
+    env = make_env(pack.date_format, pack.language)
     context = {
         "d": d,
         "pack": pack,
