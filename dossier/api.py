@@ -353,7 +353,7 @@ def _build_ectd(result: BuildResult, loaded: Loaded, pack, outline, target: str,
         for leaf in leaves:
             node = ectd.without_attachments(leaf.node)
             about = item_name(leaf.node.item) if leaf.node.item_path else ""
-            title = f"{leaf.node.label} {leaf.node.title}" + (f" — {about}" if about and about not in leaf.node.title else "")
+            title = leaf.node.heading + (f" — {about}" if about and about not in leaf.node.title else "")
             opts = dataclasses.replace(base, section_title=title, external_links=ectd.relative_links(leaf, placed, leaves), section_anchors=section_anchors)
             pdf = ectd.remote_links(html_to_pdf(render_html(pack, loaded.dossier, [node], opts), extra_roots=[loaded.path.parent]))
             dest = tmp / leaf.path

@@ -38,7 +38,14 @@ class Node:
 
     @property
     def label(self) -> str:
-        return self.section.label or self.id
+        """The number printed before the title: the section's label, else its id; empty for an
+        unnumbered heading (a part of a protocol that the regulation names but does not number)."""
+        return self.id if self.section.label is None else self.section.label
+
+    @property
+    def heading(self) -> str:
+        """Number and title as the heading and the bookmark show them."""
+        return f"{self.label} {self.title}" if self.label else self.title
 
     cite: str = ""
     """The source this heading answers, for this product (sources by product kind resolved)."""

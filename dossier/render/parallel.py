@@ -117,7 +117,7 @@ def build_parallel(
                 break
             front_info = front_piece[1]
     steps.advance()
-    levels = {f"{n.label} {n.title}": n.level for root in outline for n in root.walk()}
+    levels = {n.heading: n.level for root in outline for n in root.walk()}
     pdf = finish_pdf(assemble([front_piece, *body], [front_own, *owns], [raw for raw, _ in folio_pieces], levels), options.attachments)
     steps.advance()
     return pdf
@@ -193,7 +193,7 @@ def _folio(pack: Pack, d: Dossier, outline: list[Node], options: RenderOptions, 
     heading started at or before it)."""
     chapters = {"toc": "Table of contents", "justifications": "Waivers and not-applicable answers"}
     chapters.update({f"fm-{i + 1}": fm.title for i, fm in enumerate(pack.front_matter)})
-    chapters.update({root.anchor: f"{root.label} {root.title}" for root in outline})
+    chapters.update({root.anchor: root.heading for root in outline})
     starts: dict[int, str] = {}
     for name, page in _page_numbers(infos, owns).items():
         if name in chapters:
