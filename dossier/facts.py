@@ -191,6 +191,28 @@ def long_term_follow_up(d: Dossier) -> bool:
     return genetically_modified(d) or any(p.long_term_follow_up for p in d.clinical.protocols)
 
 
+def foreign_sites(d: Dossier) -> bool:
+    """the trial has sites outside the United States (EU/EEA Member States concerned, or an investigator abroad)"""
+    return bool(d.eu.member_states) or any(i.address.country != "US" for i in d.clinical.investigators)
+
+
+def enrols_children(d: Dossier, protocol) -> bool:
+    """the protocol enrols children (youngest age at enrolment below 18 years)"""
+    age = getattr(getattr(protocol, "population", None), "min_age_years", None)
+    return age is not None and age < 18
+
+
+def vector_for_ex_vivo_modification(d: Dossier, substance) -> bool:
+    """the drug substance is the vector that modifies the product's cells ex vivo"""
+    kind = getattr(substance, "kind", None)
+    return cell_product(d) and genetically_modified(d) and kind is not None and kind.value == "vector"
+
+
+ITEM_CONDITIONS: dict[str, Callable[[Dossier, object], bool]] = {f.__name__: f for f in (enrols_children, vector_for_ex_vivo_modification)}
+"""Conditions about one item of a repeated section (a protocol): a section or requirement under
+the repeated section applies to the items for which it holds, never to the dossier as a whole."""
+
+
 def _scenario(d: Dossier):
     from dossier.model.administrative import SimplifiedScenario as S
 
@@ -236,6 +258,7 @@ CONDITIONS: dict[str, Condition] = {
         car_t,
         ltfu_15_years,
         foreign_sponsor,
+        foreign_sites,
         commercial_ind,
         sponsor_outside_eea,
         third_country_manufacture,
@@ -295,21 +318,31 @@ def stated(d: Dossier, path: str) -> bool:
     return True
 
 
+def is_condition(name: str) -> bool:
+    """`name` (or `!name`) is a condition of CONDITIONS or ITEM_CONDITIONS."""
+    return name.lstrip("!") in CONDITIONS or name.lstrip("!") in ITEM_CONDITIONS
+
+
 def require_known(names) -> list[str]:
     """`names` unchanged when each is a condition of CONDITIONS (`!name` negates), else ValueError:
     for the validators of pack parameters that name conditions."""
-    unknown = [name for name in names if name.lstrip("!") not in CONDITIONS]
+    unknown = [name for name in names if not is_condition(name)]
     if unknown:
         raise ValueError(f"unknown conditions {unknown}; known: {sorted(CONDITIONS)}")
     return names
 
 
-def holds(names: list[str], d: Dossier) -> bool:
-    """All named conditions hold (`!name` negates)."""
+def holds(names: list[str], d: Dossier, item=None) -> bool:
+    """All named conditions hold (`!name` negates). A condition about an item (ITEM_CONDITIONS)
+    is asked of `item`, the repeated section's item; without one it does not hold."""
     for name in names:
         negate = name.startswith("!")
-        fn = CONDITIONS[name.lstrip("!")]
-        if fn(d) == negate:
+        bare = name.lstrip("!")
+        if bare in ITEM_CONDITIONS:
+            value = item is not None and ITEM_CONDITIONS[bare](d, item)
+        else:
+            value = CONDITIONS[bare](d)
+        if value == negate:
             return False
     return True
 
@@ -318,6 +351,7 @@ def describe(names: list[str]) -> str:
     """Conditions in words: each condition's docstring says when it holds."""
     parts = []
     for name in names:
-        text = (CONDITIONS[name.lstrip("!")].__doc__ or name).strip()
+        fn = CONDITIONS.get(name.lstrip("!")) or ITEM_CONDITIONS[name.lstrip("!")]
+        text = (fn.__doc__ or name).strip()
         parts.append(f"not ({text})" if name.startswith("!") else text)
     return " and ".join(parts)

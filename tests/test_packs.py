@@ -57,14 +57,16 @@ def test_every_requirement_cites_a_source_and_resolves_against_the_model(name):
                 assert re.search(r"CFR|Regulation|Directive|[Gg]uid|ICH|EMA|U\.S\.C|Form|FDA", cite), cite
                 assert all(c.lstrip("!") in facts.CONDITIONS for c in when), when
             for cond in req.when:
-                assert cond.lstrip("!") in facts.CONDITIONS, cond
+                assert facts.is_condition(cond), cond
+                if cond.lstrip("!") in facts.ITEM_CONDITIONS:  # asked of a repeated section's item
+                    assert any(p.repeat for p in (*parents, section)), f"{section.id}: {cond} outside a repeated section"
             relative, path = factpath.split_relative(req.path)
             if relative:
                 assert any(p.repeat for p in (*parents, section)), f"{section.id}: relative path outside a repeated section"
             else:
                 _assert_path_in_model(Dossier, path)
         for cond in section.when:
-            assert cond.lstrip("!") in facts.CONDITIONS
+            assert facts.is_condition(cond), cond
 
 
 def _assert_path_in_model(model, path):
@@ -168,7 +170,7 @@ def test_fact_map_covers_shared_quality_facts_and_is_committed():
 
 
 def test_every_condition_says_in_words_when_it_holds():
-    for name, fn in facts.CONDITIONS.items():
+    for name, fn in {**facts.CONDITIONS, **facts.ITEM_CONDITIONS}.items():
         assert fn.__doc__ and fn.__doc__.strip()[0].islower(), name
 
 

@@ -119,8 +119,9 @@ def test_a_us_statement_in_the_eu_variant_is_found_at_the_variant(car_t):
     car_t.write_text(text, encoding="utf-8")
     found = [f for f in api.check(car_t, "impd").findings if f.rule == "IMPD-REG-001"]
     assert [f.path for f in found] == ["quality.regional_information.eu"]
-    line = car_t.read_text(encoding="utf-8").splitlines()[found[0].location.line - 1]
-    assert "Each lot is released under 21 CFR 211.22" in line
+    lines = car_t.read_text(encoding="utf-8").splitlines()
+    at = found[0].location.line - 1
+    assert lines[at].strip() == "eu: |" and "Each lot is released under 21 CFR 211.22" in lines[at + 1]
     assert not [f for f in api.check(car_t, "ind").findings if f.rule == "IND-REG-001" and "regional_information" in f.path]
 
 
@@ -148,3 +149,81 @@ def test_each_document_declares_its_language(car_t, tmp_path, target, language):
     out = tmp_path / f"{target}.html"
     api.build(car_t, target, output=out, fmt="html", section="3.2.P.1" if target == "ind" else "P")
     assert f'<html lang="{language}">' in out.read_text(encoding="utf-8")
+
+
+def test_an_ex_vivo_vector_is_headed_a_starting_material_in_the_impd_only(car_t, tmp_path):
+    text = car_t.read_text(encoding="utf-8").replace("    - id: LV-CD19\n", "    - id: LV-CD19\n      kind: vector\n", 1)
+    car_t.write_text(text, encoding="utf-8")
+    headings = {}
+    for target in ("impd", "ind"):
+        out = tmp_path / f"{target}.html"
+        api.build(car_t, target, output=out, fmt="html")
+        headings[target] = re.findall(r"<h2 id=\"[^\"]*\">(.*?)</h2>", out.read_text(encoding="utf-8"))
+    flat = {t: [re.sub("<[^>]+>", "", h) for h in hs] for t, hs in headings.items()}
+    assert "S Starting material (vector, with active-substance-level information) — LV-KBT19 lentiviral vector (anti-CD19 CAR)" in flat["impd"]
+    assert any(h.startswith("S Active substance — KBT-1901") for h in flat["impd"])  # the cells stay the active substance
+    assert "3.2.S Drug substance — LV-KBT19 lentiviral vector (anti-CD19 CAR)" in flat["ind"]
+
+
+# --- US and EU particulars the facts call for -----------------------------------------------
+
+
+def _edit(path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_a_protocol_enrolling_children_needs_its_subpart_d_safeguards(car_t, tmp_path):
+    assert not rules_of(api.check(car_t, "ind").findings) & {"IND-PROT-014"}  # adults only
+    _edit(car_t, "min_age_years: 18", "min_age_years: 12")
+    found = [f for f in api.check(car_t, "ind").findings if f.rule == "IND-PROT-014"]
+    assert [f.path for f in found] == ["clinical.protocols[0].children_safeguards"] and "Subpart D" in found[0].citation
+    _edit(car_t, "min_age_years: 12", "min_age_years: 12\n      children_safeguards: |\n        Greater than minimal risk with the prospect of direct benefit (21 CFR 50.52).")
+    assert not rules_of(api.check(car_t, "ind").findings) & {"IND-PROT-014"}
+    out = tmp_path / "ind.html"
+    api.build(car_t, "ind", output=out, fmt="html", section="5.3.5.2-c")
+    assert "Additional safeguards for children" in out.read_text(encoding="utf-8")
+
+
+def test_eu_sites_need_the_ind_to_say_whether_they_are_under_it(car_t, tmp_path):
+    out = tmp_path / "ind.html"
+    api.build(car_t, "ind", output=out, fmt="html", section="1.1-1572")
+    assert "Sites outside the United States" in out.read_text(encoding="utf-8")
+    _remove_block(car_t, "foreign_sites")
+    found = [f for f in api.check(car_t, "ind").findings if f.rule == "IND-FORM-013"]
+    assert [f.path for f in found] == ["us.foreign_sites"] and "312.120" in found[0].citation
+
+
+def test_fda_meetings_are_shown_with_fdas_advice_and_the_response(car_t, tmp_path):
+    out = tmp_path / "ind.html"
+    api.build(car_t, "ind", output=out, fmt="html", section="1.6")
+    html = out.read_text(encoding="utf-8")
+    assert "1.6</span> Meetings" in html and "FDA advice" in html and "Sponsor&#39;s response" in html
+    _remove_block(car_t, "meetings")
+    api.build(car_t, "ind", output=out, fmt="html", section="1.6", draft=True)
+    assert '<p class="none">No meeting' not in out.read_text(encoding="utf-8")  # left out is not "none"
+
+
+def test_the_rsi_is_content_and_a_first_in_human_trial_expects_no_serious_reaction(car_t, tmp_path):
+    out = tmp_path / "impd.html"
+    api.build(car_t, "impd", output=out, fmt="html", section="CTA-E")
+    html = out.read_text(encoding="utf-8")
+    assert "RSI version" in html
+    _remove_block(car_t.parent / "dossier.yaml", "    rsi") if False else None
+    text = car_t.read_text(encoding="utf-8")
+    text = re.sub(r"(\n    rsi:\n(?:      .*\n)*?      expected_serious_adverse_reactions:)(?:\n        - .*)+|(\n    rsi:\n(?:      .*\n)*?      expected_serious_adverse_reactions:) \[\]", lambda m: (m.group(1) or m.group(2)) + " []", text, count=1)
+    car_t.write_text(text, encoding="utf-8")
+    api.build(car_t, "impd", output=out, fmt="html", section="CTA-E")
+    assert "No serious adverse reaction is expected" in out.read_text(encoding="utf-8")
+
+
+def test_the_impd_is_prefaced_by_its_glossary(car_t, tmp_path):
+    out = tmp_path / "impd.html"
+    api.build(car_t, "impd", output=out, fmt="html")
+    html = out.read_text(encoding="utf-8")
+    glossary = html[html.index('class="data glossary"'):]
+    terms = re.findall(r"<tr><td>([^<]+)</td>", glossary[: glossary.index("</table>")])
+    assert len(terms) >= 10 and terms == sorted(terms)
+    assert not rules_of(api.check(car_t, "impd").findings) & {"IMPD-GEN-001"}
+    _remove_block(car_t, "glossary") if "\nglossary:\n" not in car_t.read_text(encoding="utf-8") else _edit(car_t, "\nglossary:\n", "\nx_glossary_removed:\n")

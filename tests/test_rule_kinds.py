@@ -175,6 +175,7 @@ CASES = [
     # region-markers: a dual statement in one sentence passes, each region's own facts and labels are skipped, exempt paths too
     ("region-markers", dossier(quality__drug_product={**DP, "specification": [{**TEST, "method": "Ph. Eur. 2.6.1 / USP <71>"}]}), REGION_EU, 0),
     ("region-markers", dossier(quality__drug_product={**DP, "specification": [{**TEST, "method": "USP <71>. Ph. Eur. 2.6.1 for EU lots"}]}), REGION_EU, 1),
+    ("region-markers", dossier(quality__drug_product={**DP, "specification": [{**TEST, "method": "Ph. Eur. 2.6.1 (EU lots); USP\n<71> (US lots)"}]}), REGION_EU, 0),
     ("region-markers", dossier(quality__drug_product={**DP, "specification": [{**TEST, "method": "USP <71>"}, {**TEST, "method": "USP <63>"}]}), REGION_EU, 2),
     ("region-markers", dossier(quality__drug_product={**DP, "specification": [{**TEST, "method": "USP <71>"}]}), {**REGION_EU, "exempt": ["quality.drug_product.specification[].method"]}, 0),
     ("region-markers", dossier(labels=[{"packaging": "outer", "region": "us", "text": "Caution: New Drug—Limited by Federal (or United States) law"}]), REGION_EU, 0),

@@ -12,6 +12,7 @@ from pydantic import Field, PrivateAttr
 
 from dossier.model.administrative import (
     EUApplication,
+    GlossaryEntry,
     Label,
     Roles,
     Sponsor,
@@ -65,6 +66,9 @@ class Dossier(Strict):
     """Investigational plan, protocols, investigator's brochure, investigators."""
     labels: list[Label] = Field(default_factory=list)
     """Investigational labels as provided to investigators."""
+    glossary: list[GlossaryEntry] = Field(default_factory=list)
+    """Abbreviations and terms the documents use (the IMPD is prefaced by a glossary, Regulation
+    (EU) No 536/2014 Annex I G)."""
     waivers: list[Waiver] = Field(default_factory=list)
     """Accepted deviations from rules; waived findings stay in the report and the document."""
     us: USApplication = Field(default_factory=USApplication)

@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import Field, StringConstraints
 
 from dossier.model.identifiers import CountryCode, EUTrialNumber, MemberState, NCTNumber, SerialNumber
-from dossier.model.base import Bool, Address, Id, Markdown, Narrative, Organisation, Person, Strict, Text
+from dossier.model.base import Bool, Address, DocumentRef, Id, Markdown, Narrative, Organisation, Person, Strict, Text
 
 
 
@@ -239,6 +239,33 @@ class SimplifiedScenario(str, enum.Enum):
     substance_authorised_other_manufacturer = "not authorised; active substance in an authorised product, other manufacturer"
 
 
+class FDAMeeting(Strict):
+    """A meeting or written exchange with FDA about this product (eCTD 1.6)."""
+
+    type: Text
+    """e.g. 'INTERACT', 'pre-IND (Type B)', 'Type C'."""
+    date: dt.date
+    reference: Text | None = None
+    """FDA's reference number for the meeting or its minutes."""
+    fda_advice: Markdown
+    """What FDA advised, as the minutes record it."""
+    sponsor_response: Narrative | None = None
+    """How this IND follows the advice (or why not)."""
+    minutes: DocumentRef | None = None
+
+
+class ForeignSites(Strict):
+    """Sites outside the United States (21 CFR 312.120; 21 CFR 312.53(c))."""
+
+    under_ind: Bool
+    """true: the sites conduct the study under this IND (each investigator signs Form FDA 1572);
+    false: they do not, and their data will be submitted as foreign studies not conducted under an
+    IND (21 CFR 312.120)."""
+    statement: Markdown
+    """Which sites, and how (for sites outside the IND: GCP, independent ethics committee review
+    and the supporting information 312.120(b) asks for)."""
+
+
 class USApplication(Strict):
     """Facts only the FDA IND needs (21 CFR 312.23 and the FDA forms)."""
 
@@ -263,6 +290,17 @@ class USApplication(Strict):
     """Categorical exclusion claim or environmental assessment (21 CFR Part 25)."""
     references: list[CrossReference] = Field(default_factory=list)
     """Information incorporated by reference, with letters of authorization (21 CFR 312.23(b))."""
+    meetings: list[FDAMeeting] = Field(default_factory=list)
+    """Meetings with FDA before this submission (pre-IND, INTERACT), with FDA's advice (eCTD 1.6)."""
+    foreign_sites: ForeignSites | None = None
+    """Whether sites outside the US conduct the study under this IND."""
+
+
+class GlossaryEntry(Strict):
+    """An abbreviation or term and what it means."""
+
+    term: Text
+    meaning: Text
 
 
 class EUApplication(Strict):
@@ -295,4 +333,9 @@ class EUApplication(Strict):
     """One entry per Member State concerned when the IMP contains GMOs."""
     traceability: Narrative | None = None
     """ATMP traceability system (GCP for ATMPs §7)."""
+    procurement: Narrative | None = None
+    """Donation, procurement and testing of the human cells or tissues collected in the EU/EEA
+    (tissue establishments authorised under Directive 2004/23/EC, donor testing under Directive
+    2006/17/EC) and, when the product is made outside the EU/EEA, their export and the return of
+    the product."""
     manufacturing_sites: list[Organisation] = Field(default_factory=list)

@@ -55,6 +55,9 @@ class Population(Strict):
     description: Markdown
     planned_subjects: int = Field(gt=0)
     age_range: Text | None = None
+    min_age_years: float | None = Field(default=None, ge=0)
+    """Youngest age at enrolment, in years (e.g. 2, or 0.5 for six months). Below 18 the protocol
+    enrols children: the IND needs its 21 CFR 50 Subpart D safeguards (`children_safeguards`)."""
     inclusion: list[Text] = Field(min_length=1)
     exclusion: list[Text] = Field(min_length=1)
 
@@ -160,6 +163,40 @@ class LongTermFollowUp(Strict):
     """Replication-competent virus monitoring of subjects."""
 
 
+class DeviceStatus(str, enum.Enum):
+    approved = "FDA-approved or cleared for this use"
+    ide_approved = "IDE approved"
+    ide_submitted = "IDE submitted"
+    ide_in_this_ind = "IDE information submitted within this IND"
+    nonsignificant_risk = "non-significant risk (IRB determination)"
+    exempt = "exempt from the IDE requirements (21 CFR 812.2(c))"
+    undetermined = "not yet determined"
+
+
+class SelectionAssay(Strict):
+    """An assay that decides eligibility or assignment: an investigational in vitro diagnostic unless
+    approved or cleared for that use (21 CFR Part 812)."""
+
+    name: Text
+    purpose: Text
+    """What the result decides, e.g. 'CD19 expression on tumour cells confirms eligibility'."""
+    laboratory: Text | None = None
+    device_status: DeviceStatus
+    reference: Text | None = None
+    """IDE number, Q-submission number, IRB determination or 510(k)/PMA number."""
+
+
+class ReferenceSafetyInformation(Strict):
+    """The RSI as content (Regulation (EU) No 536/2014 Annex I E point 30): what makes a serious
+    adverse reaction expected for the trial."""
+
+    version: Text
+    date: dt.date | None = None
+    expected_serious_adverse_reactions: list[Text] = Field(default_factory=list)
+    """Each expected serious adverse reaction with its frequency; an empty list says none is
+    expected (as for a first-in-human trial: every serious reaction is then reported as unexpected)."""
+
+
 class Protocol(Strict):
     id: Id
     """Sponsor protocol code."""
@@ -200,6 +237,18 @@ class Protocol(Strict):
     long_term_follow_up: LongTermFollowUp | None = None
     statistics: Narrative | None = None
     irbs: list[Organisation] = Field(default_factory=list)
+    children_safeguards: Narrative | None = None
+    """How the protocol meets the additional safeguards for children (21 CFR 50 Subpart D): the
+    risk category it falls under (50.51-50.54), the permission of parents or guardians and the
+    assent of the children (50.55)."""
+    biosafety_committees: list[Organisation] = Field(default_factory=list)
+    """Institutional Biosafety Committees that review the protocol at the sites (NIH Guidelines;
+    gene therapy protocols), with their status in `biosafety_review`."""
+    biosafety_review: Narrative | None = None
+    """Status of the Institutional Biosafety Committee review at each site (approved, pending, date)."""
+    selection_assays: list[SelectionAssay] = Field(default_factory=list)
+    """Assays whose result decides who may enrol (e.g. a CD19 or HLA test): each is an
+    investigational device unless cleared or approved, with its device status."""
 
 
 class InvestigatorsBrochure(Strict):
@@ -213,6 +262,8 @@ class InvestigatorsBrochure(Strict):
     risks: Narrative | None = None
     """Anticipated risks, side effects, precautions and special monitoring."""
     reference_safety_information: Text | None = None
+    rsi: ReferenceSafetyInformation | None = None
+    """The reference safety information itself: version, date and the expected serious adverse reactions."""
     """Where the IB's reference safety information section is (CTR Annex I E)."""
 
 

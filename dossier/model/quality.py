@@ -277,11 +277,21 @@ class ContainerClosure(Strict):
     supplier: Text | None = None
 
 
+class DrugSubstanceKind(str, enum.Enum):
+    vector = "vector"
+    cells = "cells"
+    tissue = "tissue"
+    other = "other"
+
+
 class DrugSubstance(Strict):
     """One drug substance (active substance); a product may define more than one."""
 
     id: Id
     name: Text
+    kind: DrugSubstanceKind | None = None
+    """What it is: a vector, cells, tissue or other. A vector used to modify cells ex vivo is a
+    starting material in the EU (the IMPD heads it so) while an IND may present it as a drug substance."""
     definition: Markdown
     """What the sponsor defines as this drug substance, and why (FDA CMC-GT 2020 §IV)."""
     nomenclature: Narrative | None = None

@@ -115,6 +115,14 @@ class Requirement(_Strict):
     studies or, for a product with none, their omissions stated with reasons."""
 
 
+class ItemTitle(_Strict):
+    """A repeated section's title for the items that meet `when` (item conditions included)."""
+
+    when: Conditions
+    title: str
+    """May use {name}, as repeat_title does."""
+
+
 class Section(_Strict):
     id: SectionId
     title: str
@@ -129,6 +137,9 @@ class Section(_Strict):
     repeat: str | None = None
     """Render this section once per item of a list fact (e.g. one 3.2.S per drug substance)."""
     repeat_title: str | None = None
+    repeat_titles: list[ItemTitle] = Field(default_factory=list)
+    """Titles for the items a condition picks out (the first whose `when` holds for the item),
+    e.g. an EU vector for ex vivo modification headed as a starting material."""
     """Title for each repetition; `{name}` is replaced by the item's name."""
     when: Conditions = Field(default_factory=list)
     """Include the section only when these conditions hold (else it is shown as not applicable)."""

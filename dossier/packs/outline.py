@@ -69,7 +69,7 @@ def build_outline(pack: Pack, dossier: Dossier) -> list[Node]:
 
 
 def _expand(section: Section, d: Dossier, level: int, item: Any, item_path: PathT, parent_ok: bool, used: set[str]) -> list[Node]:
-    applicable = parent_ok and facts.holds(section.when, d)
+    applicable = parent_ok and facts.holds(section.when, d, item)
     if section.repeat and applicable:
         relative, path = factpath.split_relative(section.repeat)
         pairs = factpath.resolve(item if relative else d, path, item_path if relative else ())
@@ -78,7 +78,8 @@ def _expand(section: Section, d: Dossier, level: int, item: Any, item_path: Path
             pairs = [(base + (i,), it) for i, it in enumerate(items)]
         nodes = []
         for where, it in pairs:
-            title = (section.repeat_title or section.title).replace("{name}", item_name(it))
+            chosen = next((t.title for t in section.repeat_titles if facts.holds(t.when, d, it)), None)
+            title = (chosen or section.repeat_title or section.title).replace("{name}", item_name(it))
             nodes.append(_node(section, d, level, title, it, where, True, used))
         return nodes
     return [_node(section, d, level, section.title, item, item_path, applicable, used)]

@@ -47,7 +47,7 @@ def evaluate(node: Node, d: Dossier) -> list[tuple[Requirement, tuple, bool, obj
         return []
     out = []
     for req in node.section.requires:
-        if not facts.holds(req.when, d):
+        if not facts.holds(req.when, d, node.item):
             continue
         relative, path = factpath.split_relative(req.path)
         root, base = (node.item, node.item_path) if relative else (d, ())

@@ -5,7 +5,8 @@ Params: ``region`` (the documents' region, "us" or "eu"); ``markers``: a list of
 ``{find: regex, what: description, unless: regex}`` — a sentence matching `find` is a finding
 unless the same sentence also matches `unless` (a statement naming both regions, e.g. "21 CFR
 Part 58 and the OECD Principles of GLP", "Ph. Eur. 2.6.27 / USP <71>"); ``exempt``: fact paths
-(``[]`` for any item) whose text may legitimately speak of the other region (a study's GLP
+(``[]`` for any item; a path exempts everything under it) whose text may legitimately speak of
+the other region, or that the region's documents do not show (a study's GLP
 statement, a site's inspection history, earlier clinical experience).
 
 The rule reads the region's view of the dossier (text given ``{us:, eu:}`` shows only the
@@ -53,8 +54,10 @@ class Params(BaseModel):
 
 KIND = "region-markers"
 
-_ABBREVIATIONS = "".join(rf"(?<!\b{a}\.)" for a in ("Ph", "No", "vs", "al", "Vol", "Inc", "Co", "ref", "approx", r"e\.g", r"i\.e", "Fig"))
-_SENTENCE = re.compile(rf"(?<=[.;:!?]){_ABBREVIATIONS}\s+(?=[A-Z(*])|\n\s*\n|\n\s*[-*|]\s|\|")
+_ABBREVIATIONS = "".join(rf"(?<!\b{a}\.)" for a in ("Ph", "No", "vs", "al", "Vol", "Inc", "Co", "ref", "Eur", "approx", r"e\.g", r"i\.e", "Fig"))
+_SENTENCE = re.compile(rf"(?<=[.!?]){_ABBREVIATIONS}\s+(?=[A-Z(*])|\n\s*\n|\n\s*[-*|]\s|\|")
+"""Sentence ends (not at ';' or ':', which join the two halves of a dual statement), paragraph
+breaks, list items and table cells."""
 
 
 def check(d: Dossier, params: dict) -> Iterator[Violation]:
@@ -63,7 +66,7 @@ def check(d: Dossier, params: dict) -> Iterator[Violation]:
     exempt = {_pattern(e) for e in p.exempt}
     markers = [(_re(m.find), _re(m.unless) if m.unless else None, m.what) for m in p.markers]
     for path, text in _texts(d, ()):
-        if path[0] in (other, "waivers") or _generic(path) in exempt:
+        if path[0] in (other, "waivers") or _exempt(_generic(path), exempt):
             continue
         if path[0] == "labels" and _label_region(d, path[1]) == other:
             continue
@@ -79,6 +82,7 @@ def check(d: Dossier, params: dict) -> Iterator[Violation]:
 
 def _found(text: str, markers) -> tuple[str, str] | None:
     for sentence in _SENTENCE.split(text):
+        sentence = " ".join(sentence.split())  # a line break inside a phrase does not hide it
         for find, unless, what in markers:
             m = find.search(sentence)
             if m and not (unless and unless.search(sentence)):
@@ -114,6 +118,11 @@ def _generic(path: tuple) -> str:
     for part in path:
         out += "[]" if isinstance(part, int) else ("." if out else "") + part
     return out
+
+
+def _exempt(generic: str, exempt: set[str]) -> bool:
+    """The path is exempt, or lies under an exempt path."""
+    return any(generic == e or generic.startswith((e + ".", e + "[")) for e in exempt)
 
 
 def _pattern(path: str) -> str:
