@@ -227,3 +227,30 @@ def test_the_impd_is_prefaced_by_its_glossary(car_t, tmp_path):
     assert len(terms) >= 10 and terms == sorted(terms)
     assert not rules_of(api.check(car_t, "impd").findings) & {"IMPD-GEN-001"}
     _remove_block(car_t, "glossary") if "\nglossary:\n" not in car_t.read_text(encoding="utf-8") else _edit(car_t, "\nglossary:\n", "\nx_glossary_removed:\n")
+
+
+def _headings(path) -> list[str]:
+    return [re.sub("<[^>]+>", "", h) for _, h in re.findall(r"<(h\d) id=\"[^\"]*\">(.*?)</\1>", path.read_text(encoding="utf-8"))]
+
+
+def test_an_added_protocol_heading_that_does_not_apply_is_left_out_of_the_ind(tmp_path):
+    """Surgical administration is a heading the tool adds for surgically given products; the IND
+    of an intravenous product does not carry it as 'not applicable'."""
+    for example, surgical in (("car-t", False), ("catmp-membrane", True)):
+        out = tmp_path / f"{example}.html"
+        api.build(EXAMPLES / example / "dossier.yaml", "ind", output=out, fmt="html", section="5.3.5.2")
+        assert ("Surgical administration" in _headings(out)) is surgical, example
+
+
+def test_the_ind_cites_no_eu_guidance_for_its_own_headings():
+    from dossier.packs import load_pack
+    from dossier.packs.manifest import sources
+
+    def walk(sections):
+        for s in sections:
+            yield s
+            yield from walk(s.sections)
+
+    for section in walk(load_pack("ind").sections):
+        cites = [c for _, c, _ in sources(section.cite, None)] + [c for r in section.requires for _, c, _ in sources(r.cite, r.basis)]
+        assert not [c for c in cites if re.search(r"EC Guidelines|Regulation \(EU\)|Directive 20|EudraLex|EMA/", c)], section.id

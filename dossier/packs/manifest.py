@@ -137,12 +137,15 @@ class Section(_Strict):
     repeat: str | None = None
     """Render this section once per item of a list fact (e.g. one 3.2.S per drug substance)."""
     repeat_title: str | None = None
+    """Title for each repetition; `{name}` is replaced by the item's name."""
     repeat_titles: list[ItemTitle] = Field(default_factory=list)
     """Titles for the items a condition picks out (the first whose `when` holds for the item),
     e.g. an EU vector for ex vivo modification headed as a starting material."""
-    """Title for each repetition; `{name}` is replaced by the item's name."""
     when: Conditions = Field(default_factory=list)
     """Include the section only when these conditions hold (else it is shown as not applicable)."""
+    omit_when_not_applicable: bool = False
+    """A heading the regulation does not name (a part of a protocol the tool adds for some
+    products): left out of the document, rather than shown as not applicable, when `when` fails."""
     requires: list[Requirement] = Field(default_factory=list)
     params: dict[str, str | list[str]] = Field(default_factory=dict)
     """Template parameters (e.g. which study types a Module 4 heading lists)."""

@@ -94,7 +94,7 @@ def _node(section: Section, d: Dossier, level: int, title: str, item: Any, item_
     used.add(anchor)
     node = Node(section, section.id, title, level, anchor, item, item_path, applicable, cite=source(section.cite, Verification.verified, d)[0])
     for child in section.sections:
-        node.children.extend(_expand(child, d, level + 1, item, item_path, applicable, used))
+        node.children.extend(n for n in _expand(child, d, level + 1, item, item_path, applicable, used) if n.applicable or not n.section.omit_when_not_applicable)
     if applicable:
         node.children.extend(_attachments(section, d, level + 1, item, item_path, used))
     return node
