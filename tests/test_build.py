@@ -56,7 +56,7 @@ def expected_titles(name: str, target: str) -> list[tuple[int, str]]:
     pack = load_pack(target)
     titles = [(1, "Table of contents")] + [(1, fm.title) for fm in pack.front_matter]
     for root in build_outline(pack, loaded.dossier):
-        titles += [(n.level, f"{n.label} {n.title}") for n in root.walk()]
+        titles += [(n.level, n.heading) for n in root.walk()]
     return titles
 
 
@@ -202,7 +202,8 @@ def test_every_section_of_the_tree_renders_with_its_heading(tmp_path, target, so
     loaded = api.load(path)
     nodes = [n for root in build_outline(load_pack(target), loaded.dossier) for n in root.walk()]
     for n in nodes:
-        assert f'id="{n.anchor}"><span class="sec-id">{escape(n.label)}</span>' in html, n.id
+        number = f'<span class="sec-id">{escape(n.label)}</span> ' if n.label else ""
+        assert f'id="{n.anchor}">{number}{escape(n.title)}' in html, n.id
 
 
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)

@@ -37,7 +37,7 @@ def snapshot(name: str) -> dict:
     for target in available():
         rows = []
         for root in build_outline(load_pack(target), d):
-            rows += [[n.level, f"{n.label} {n.title}", n.applicable] for n in root.walk()]
+            rows += [[n.level, n.heading, n.applicable] for n in root.walk()]
         outline[target] = rows
     return {
         "example": name,
