@@ -14,7 +14,7 @@ from typing import Any
 from dossier import facts, factpath
 from dossier.errors import UsageError
 from dossier.io.yamlsource import PathT
-from dossier.model import Dossier
+from dossier.model import Dossier, regional
 from dossier.packs.manifest import Pack, Section, Verification, source
 
 
@@ -64,8 +64,10 @@ def item_name(item: Any) -> str:
 
 
 def build_outline(pack: Pack, dossier: Dossier) -> list[Node]:
+    """The pack's sections for this dossier, as the pack's region sees it (text per region resolved)."""
     used: set[str] = set()
-    return [n for s in pack.sections for n in _expand(s, dossier, 1, None, (), True, used)]
+    d = regional.view(dossier, pack.region)
+    return [n for s in pack.sections for n in _expand(s, d, 1, None, (), True, used)]
 
 
 def _expand(section: Section, d: Dossier, level: int, item: Any, item_path: PathT, parent_ok: bool, used: set[str]) -> list[Node]:
