@@ -124,6 +124,7 @@ is absent or derived, never a product fact."""
 
 ALLOWED_REMOVALS = {
     "TemperatureRange.min": "a range given only its maximum reads '≤ max', which is what was given",
+    "Label.region": "a label without a region is, as documented, the label of both regions, so the other region's document gains it (and IMPD-REG-001/IND-REG-001 then report what does not belong there)",
 }
 """Fields whose removal may add text outside the marks above, each with the reason."""
 

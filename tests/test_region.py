@@ -176,11 +176,13 @@ def _edit(path, old: str, new: str) -> None:
 
 
 def test_a_protocol_enrolling_children_needs_its_subpart_d_safeguards(car_t, tmp_path):
+    protocol = car_t.parent / "clinical" / "protocol-kbt19-101.yaml"  # the protocol is an included file
     assert not rules_of(api.check(car_t, "ind").findings) & {"IND-PROT-014"}  # adults only
-    _edit(car_t, "min_age_years: 18", "min_age_years: 12")
+    _edit(protocol, "min_age_years: 18", "min_age_years: 12")
     found = [f for f in api.check(car_t, "ind").findings if f.rule == "IND-PROT-014"]
     assert [f.path for f in found] == ["clinical.protocols[0].children_safeguards"] and "Subpart D" in found[0].citation
-    _edit(car_t, "min_age_years: 12", "min_age_years: 12\n      children_safeguards: |\n        Greater than minimal risk with the prospect of direct benefit (21 CFR 50.52).")
+    assert found[0].location.file.endswith("protocol-kbt19-101.yaml")
+    protocol.write_text(protocol.read_text(encoding="utf-8") + "children_safeguards: |\n  Greater than minimal risk with the prospect of direct benefit (21 CFR 50.52).\n", encoding="utf-8")
     assert not rules_of(api.check(car_t, "ind").findings) & {"IND-PROT-014"}
     out = tmp_path / "ind.html"
     api.build(car_t, "ind", output=out, fmt="html", section="5.3.5.2-c")
@@ -255,3 +257,13 @@ def test_the_ind_cites_no_eu_guidance_for_its_own_headings():
     for section in walk(load_pack("ind").sections):
         cites = [c for _, c, _ in sources(section.cite, None)] + [c for r in section.requires for _, c, _ in sources(r.cite, r.basis)]
         assert not [c for c in cites if re.search(r"EC Guidelines|Regulation \(EU\)|Directive 20|EudraLex|EMA/", c)], section.id
+
+
+def test_clinical_lots_that_expire_before_enrolment_ends_are_found_at_the_lot(tmp_path):
+    shutil.copytree(EXAMPLES / "aav", tmp_path / "aav")
+    path = tmp_path / "aav" / "dossier.yaml"
+    assert not rules_of(api.check(path, "ind").findings) & {"IND-CMC-021"}
+    _edit(path, "enrolment_period: {start: 2027-01-11, end: 2028-03-31}", "enrolment_period: {start: 2027-01-11, end: 2028-09-30}")
+    [found] = [f for f in api.check(path, "ind").findings if f.rule == "IND-CMC-021"]
+    assert found.path.endswith("expiry_date") and "2028-05-18" in found.message and "312.23(a)(7)(ii)" in found.citation
+    assert "expiry_date: 2028-05-18" in path.read_text(encoding="utf-8").splitlines()[found.location.line - 1]

@@ -172,6 +172,11 @@ CASES = [
     ("viability-limit", dossier(quality__drug_product={**DP, "specification": [{**TEST, "category": "viability", "acceptance": "≥ 50 %"}]}), {"min_percent": 70}, 1),
     # an acceptance answered not yet known is INPUT-UNKNOWN's to report (found by the fuzz test)
     ("viability-limit", dossier(quality__drug_product={**DP, "specification": [{**TEST, "category": "viability", "acceptance": {"unknown": {"reason": "set after the engineering runs"}}}]}), {"min_percent": 70}, 0),
+    # lot-supply-covers-enrolment: the latest-expiring clinical lot of the drug product against the latest planned end of enrolment
+    ("lot-supply-covers-enrolment", dossier(quality__lots=[{**LOT, "expiry_date": "2027-05-31"}, {**LOT, "id": "L2", "expiry_date": "2028-06-30"}], clinical__protocols=[protocol(enrolment_period={"end": "2028-03-31"})]), {}, 0),
+    ("lot-supply-covers-enrolment", dossier(quality__lots=[{**LOT, "expiry_date": "2027-05-31"}], clinical__protocols=[protocol(enrolment_period={"end": "2028-03-31"})]), {}, 1),
+    ("lot-supply-covers-enrolment", dossier(quality__lots=[{**LOT, "expiry_date": "2027-05-31"}], clinical__protocols=[protocol()]), {}, 0),  # no end stated: nothing guessed
+    ("lot-supply-covers-enrolment", dossier(quality__lots=[{**LOT, "uses": ["nonclinical"], "expiry_date": "2027-05-31"}], clinical__protocols=[protocol(enrolment_period={"end": "2028-03-31"})]), {}, 0),
     # region-markers: a dual statement in one sentence passes, each region's own facts and labels are skipped, exempt paths too
     ("region-markers", dossier(quality__drug_product={**DP, "specification": [{**TEST, "method": "Ph. Eur. 2.6.1 / USP <71>"}]}), REGION_EU, 0),
     ("region-markers", dossier(quality__drug_product={**DP, "specification": [{**TEST, "method": "USP <71>. Ph. Eur. 2.6.1 for EU lots"}]}), REGION_EU, 1),

@@ -197,6 +197,13 @@ class ReferenceSafetyInformation(Strict):
     expected (as for a first-in-human trial: every serious reaction is then reported as unexpected)."""
 
 
+class Period(Strict):
+    """A planned period, from `start` to `end` (either may be left out)."""
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+
 class Protocol(Strict):
     id: Id
     """Sponsor protocol code."""
@@ -207,6 +214,9 @@ class Protocol(Strict):
     document: DocumentRef | None = None
     """The full protocol document (a PDF can be attached through document.file)."""
     phase: Phase
+    enrolment_period: Period | None = None
+    """Planned first and last enrolment (the clinical lots and their stability must cover it,
+    21 CFR 312.23(a)(7)(ii))."""
     nct_number: NCTNumber | None = None
     """ClinicalTrials.gov identifier, e.g. NCT01234567."""
     objectives: list[Objective] = Field(min_length=1)

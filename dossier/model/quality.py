@@ -398,6 +398,8 @@ class Lot(Strict):
     """`drug_substances[].id` or 'drug_product'."""
     process_version: Text
     manufacture_date: dt.date | None = None
+    expiry_date: dt.date | None = None
+    """Expiry or re-test date assigned at release (for a product made ahead of use)."""
     site: Text | None = None
     scale: Text | None = None
     uses: list[LotUse] = Field(min_length=1)

@@ -29,6 +29,7 @@ _MODULES = (
     "integral_device",
     "label_text",
     "lot_references",
+    "lot_supply",
     "material_safety",
     "ltfu_duration",
     "nct_consistency",
