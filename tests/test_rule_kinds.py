@@ -172,6 +172,11 @@ CASES = [
     ("viability-limit", dossier(quality__drug_product={**DP, "specification": [{**TEST, "category": "viability", "acceptance": "≥ 50 %"}]}), {"min_percent": 70}, 1),
     # an acceptance answered not yet known is INPUT-UNKNOWN's to report (found by the fuzz test)
     ("viability-limit", dossier(quality__drug_product={**DP, "specification": [{**TEST, "category": "viability", "acceptance": {"unknown": {"reason": "set after the engineering runs"}}}]}), {"min_percent": 70}, 0),
+    # annex-vi-items: every particular of an EU label is mapped to its words on the label (or omitted with a reason)
+    ("annex-vi-items", dossier(labels=[{"packaging": "outer", "region": "us", "text": "EX-101"}]), {}, 0),
+    ("annex-vi-items", dossier(labels=[{"packaging": "outer", "text": "EX-101"}]), {}, 1),
+    ("annex-vi-items", dossier(labels=[{"packaging": "outer", "region": "eu", "text": "EX-101 For clinical trial use only", "annex_vi": {"i_clinical_trial_use": {"text": "for clinical  trial use only"}}}]), {}, 11),
+    ("annex-vi-items", dossier(labels=[{"packaging": "outer", "region": "eu", "text": "EX-101", "annex_vi": {"i_clinical_trial_use": {"text": "For clinical trial use only"}}}]), {}, 12),
     # lot-supply-covers-enrolment: the latest-expiring clinical lot of the drug product against the latest planned end of enrolment
     ("lot-supply-covers-enrolment", dossier(quality__lots=[{**LOT, "expiry_date": "2027-05-31"}, {**LOT, "id": "L2", "expiry_date": "2028-06-30"}], clinical__protocols=[protocol(enrolment_period={"end": "2028-03-31"})]), {}, 0),
     ("lot-supply-covers-enrolment", dossier(quality__lots=[{**LOT, "expiry_date": "2027-05-31"}], clinical__protocols=[protocol(enrolment_period={"end": "2028-03-31"})]), {}, 1),

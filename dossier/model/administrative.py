@@ -123,6 +123,45 @@ class LabelRegion(str, enum.Enum):
     eu = "eu"
 
 
+class AnnexVIItem(Strict):
+    """Where one Annex VI particular is on the label: the words that give it, or why it is not there."""
+
+    text: Text | None = None
+    """The words on the label that give the particular (they must appear in the label text)."""
+    omitted: Text | None = None
+    """Why the particular is not on this label, as Annex VI allows (e.g. the contact's address is on
+    the patient card; the product is not taken home)."""
+
+
+class AnnexVI(Strict):
+    """The particulars of Regulation (EU) No 536/2014 Annex VI A.1 on an EU label, item by item."""
+
+    a_main_contact: AnnexVIItem | None = None
+    """(a) name, address and telephone number of the main contact for information and emergency unblinding."""
+    b_substance_strength: AnnexVIItem | None = None
+    """(b) name of the substance and its strength or potency."""
+    c_form_route_quantity: AnnexVIItem | None = None
+    """(c) pharmaceutical form, route of administration, quantity of dosage units."""
+    d_batch: AnnexVIItem | None = None
+    """(d) batch or code number identifying the contents and packaging operation."""
+    e_trial_reference: AnnexVIItem | None = None
+    """(e) clinical trial reference code identifying the trial, site, investigator and sponsor."""
+    f_subject_number: AnnexVIItem | None = None
+    """(f) subject identification number and/or treatment number and, where relevant, visit number."""
+    g_investigator: AnnexVIItem | None = None
+    """(g) name of the investigator (if not in (a) or (e))."""
+    h_directions: AnnexVIItem | None = None
+    """(h) directions for use (a reference to a leaflet may do)."""
+    i_clinical_trial_use: AnnexVIItem | None = None
+    """(i) "For clinical trial use only" or similar wording."""
+    j_storage: AnnexVIItem | None = None
+    """(j) storage conditions."""
+    k_period_of_use: AnnexVIItem | None = None
+    """(k) period of use (expiry or re-test date), month and year."""
+    l_keep_out_of_reach: AnnexVIItem | None = None
+    """(l) "Keep out of reach of children", unless the product is not taken home by subjects."""
+
+
 class Label(Strict):
     """Text of an investigational label, as provided to investigators."""
 
@@ -131,10 +170,12 @@ class Label(Strict):
     """The region whose label this is: us (the IND shows it) or eu (the IMPD and CTA show it).
     Left out: one label text used in both regions."""
     language: Text | None = None
-    """Language of the label text (an ISO 639-1 code, e.g. en, de); an EU label is in the official
-    language(s) of each Member State concerned (Regulation (EU) No 536/2014 Art 69)."""
+    """Language of the label text (an ISO 639-1 code, e.g. en, de); the language of an EU label is
+    the one each Member State concerned asks for (Regulation (EU) No 536/2014 Art 69)."""
     text: Text
     """Label text, one line per printed line."""
+    annex_vi: AnnexVI | None = None
+    """For an EU label: where each Annex VI A.1 particular is on it (checked against the text)."""
 
 
 class ReferenceType(str, enum.Enum):

@@ -15,6 +15,7 @@ import importlib
 
 # The registry is explicit: a kind exists when it is listed here.
 _MODULES = (
+    "annex_vi_items",
     "atmp_class",
     "auxiliary_dossier",
     "cell_bank_testing",
