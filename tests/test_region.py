@@ -267,3 +267,18 @@ def test_clinical_lots_that_expire_before_enrolment_ends_are_found_at_the_lot(tm
     [found] = [f for f in api.check(path, "ind").findings if f.rule == "IND-CMC-021"]
     assert found.path.endswith("expiry_date") and "2028-05-18" in found.message and "312.23(a)(7)(ii)" in found.citation
     assert "expiry_date: 2028-05-18" in path.read_text(encoding="utf-8").splitlines()[found.location.line - 1]
+
+
+def test_eu_labels_map_each_annex_vi_particular_to_their_words(car_t, tmp_path):
+    out = tmp_path / "impd.html"
+    api.build(car_t, "impd", output=out, fmt="html", section="CTA-J")
+    html = out.read_text(encoding="utf-8")
+    assert html.count("Annex VI A.1 particulars on this label") == 2  # the two EU labels; the US ones are not shown
+    assert "(i) &#34;For clinical trial use only&#34; or similar wording." in html or '(i) "For clinical trial use only" or similar wording.' in html
+    text = car_t.read_text(encoding="utf-8")
+    mapped = re.search(r"\n        i_clinical_trial_use: \{text: \"?([^\"}]+)\"?\}", text)
+    assert mapped, "the car-t EU labels map (i)"
+    car_t.write_text(text.replace(mapped.group(0), "\n        i_clinical_trial_use: {text: \"Nur zur klinischen Prüfung\"}", 1), encoding="utf-8")
+    found = [f for f in api.check(car_t, "impd").findings if f.rule == "IMPD-LBL-001"]
+    assert len(found) == 1 and found[0].path.endswith("annex_vi.i_clinical_trial_use.text")
+    assert "Nur zur klinischen Prüfung" in found[0].message and "Annex VI" in found[0].citation

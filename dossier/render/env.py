@@ -200,6 +200,13 @@ class _Spelling(jinja2.ext.Extension):
             yield token
 
 
+def _annex_vi_particulars() -> list[tuple[str, str]]:
+    """(field, "(a) what it is") for each Annex VI A.1 particular, in order (labels.html.j2)."""
+    from dossier.model.administrative import AnnexVI
+
+    return [(name, info.description or name) for name, info in AnnexVI.model_fields.items()]
+
+
 @functools.cache
 def make_env(date_format: str = "%-d %B %Y", language: str = "en-GB") -> SandboxedEnvironment:
     env = SandboxedEnvironment(
@@ -215,5 +222,5 @@ def make_env(date_format: str = "%-d %B %Y", language: str = "en-GB") -> Sandbox
     env.dossier_language = language
     env.filters.update(md=render_markdown, v=_value, date=_date_filter(date_format), sci=sci, yesno=_yesno, stated=_stated, join=_join)
     env.tests["lower_startswith"] = lambda value, prefix: str(value or "").lower().startswith(prefix)
-    env.globals.update(not_stated=NOT_STATED, said=_said, unverified_marker=UNVERIFIED, atmp_classification=_classification, describe_conditions=_describe, us_place_of_business=_place_of_business)
+    env.globals.update(annex_vi_particulars=_annex_vi_particulars(), not_stated=NOT_STATED, said=_said, unverified_marker=UNVERIFIED, atmp_classification=_classification, describe_conditions=_describe, us_place_of_business=_place_of_business)
     return env
