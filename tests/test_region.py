@@ -276,9 +276,9 @@ def test_eu_labels_map_each_annex_vi_particular_to_their_words(car_t, tmp_path):
     assert html.count("Annex VI A.1 particulars on this label") == 2  # the two EU labels; the US ones are not shown
     assert "(i) &#34;For clinical trial use only&#34; or similar wording." in html or '(i) "For clinical trial use only" or similar wording.' in html
     text = car_t.read_text(encoding="utf-8")
-    mapped = re.search(r"\n        i_clinical_trial_use: \{text: \"?([^\"}]+)\"?\}", text)
+    mapped = re.search(r"\n( +)i_clinical_trial_use: \{text: \"?([^\"}]+)\"?\}", text)
     assert mapped, "the car-t EU labels map (i)"
-    car_t.write_text(text.replace(mapped.group(0), "\n        i_clinical_trial_use: {text: \"Nur zur klinischen Prüfung\"}", 1), encoding="utf-8")
+    car_t.write_text(text.replace(mapped.group(0), f"\n{mapped.group(1)}i_clinical_trial_use: {{text: \"Nur zur klinischen Prüfung\"}}", 1), encoding="utf-8")
     found = [f for f in api.check(car_t, "impd").findings if f.rule == "IMPD-LBL-001"]
     assert len(found) == 1 and found[0].path.endswith("annex_vi.i_clinical_trial_use.text")
     assert "Nur zur klinischen Prüfung" in found[0].message and "Annex VI" in found[0].citation

@@ -177,6 +177,8 @@ CASES = [
     ("annex-vi-items", dossier(labels=[{"packaging": "outer", "text": "EX-101"}]), {}, 1),
     ("annex-vi-items", dossier(labels=[{"packaging": "outer", "region": "eu", "text": "EX-101 For clinical trial use only", "annex_vi": {"i_clinical_trial_use": {"text": "for clinical  trial use only"}}}]), {}, 11),
     ("annex-vi-items", dossier(labels=[{"packaging": "outer", "region": "eu", "text": "EX-101", "annex_vi": {"i_clinical_trial_use": {"text": "For clinical trial use only"}}}]), {}, 12),
+    ("annex-vi-items", dossier(labels=[{"packaging": "outer", "region": "eu", "text": "EX-101\nLot: 1\n1 × 10⁸ cells", "annex_vi": {"b_substance_strength": {"text": "EX-101 … 1 × 10⁸ cells"}}}]), {}, 11),
+    ("annex-vi-items", dossier(labels=[{"packaging": "outer", "region": "eu", "text": "EX-101\nLot: 1", "annex_vi": {"b_substance_strength": {"text": "EX-101 … 1 × 10⁸ cells"}}}]), {}, 12),
     # lot-supply-covers-enrolment: the latest-expiring clinical lot of the drug product against the latest planned end of enrolment
     ("lot-supply-covers-enrolment", dossier(quality__lots=[{**LOT, "expiry_date": "2027-05-31"}, {**LOT, "id": "L2", "expiry_date": "2028-06-30"}], clinical__protocols=[protocol(enrolment_period={"end": "2028-03-31"})]), {}, 0),
     ("lot-supply-covers-enrolment", dossier(quality__lots=[{**LOT, "expiry_date": "2027-05-31"}], clinical__protocols=[protocol(enrolment_period={"end": "2028-03-31"})]), {}, 1),

@@ -127,7 +127,8 @@ class AnnexVIItem(Strict):
     """Where one Annex VI particular is on the label: the words that give it, or why it is not there."""
 
     text: Text | None = None
-    """The words on the label that give the particular (they must appear in the label text)."""
+    """The words on the label that give the particular (they must appear in the label text);
+    phrases from different places on the label are joined by " … " (e.g. the name and the strength)."""
     omitted: Text | None = None
     """Why the particular is not on this label, as Annex VI allows (e.g. the contact's address is on
     the patient card; the product is not taken home)."""

@@ -5,7 +5,8 @@ Params: none.
 
 For each label the EU documents show (`region: eu`, or no region) on immediate or outer
 packaging: `annex_vi` is given; each particular (a)-(l) is given; a particular's `text` appears
-in the label text (case, dashes and spaces normalised); a particular gives `text` or
+in the label text (case, dashes and spaces normalised; phrases from different places on the label
+joined by " … " are each looked for); a particular gives `text` or
 `omitted`, not neither. One finding per label and particular, at the particular.
 
 Passes: an EU label whose annex_vi gives (a)-(l), each found in the text or omitted with a reason.
@@ -59,5 +60,7 @@ def check(d: Dossier, params: dict) -> Iterator[Violation]:
             at = (*where, "annex_vi", field)
             if item is None or (item.text is None and item.omitted is None):
                 yield Violation(at, f"the {level} label does not say where Annex VI {_letter(field)} is: {doc}", "give {text: the words on the label} or {omitted: why Annex VI allows leaving it out}")
-            elif item.text is not None and _norm(item.text) not in body:
-                yield Violation((*at, "text"), f"the {level} label's text does not contain “{item.text}” (Annex VI {_letter(field)})", "quote the words exactly as they are on the label")
+            elif item.text is not None:
+                missing = [part.strip() for part in item.text.split("…") if part.strip() and _norm(part) not in body]
+                if missing:
+                    yield Violation((*at, "text"), f"the {level} label's text does not contain “{missing[0]}” (Annex VI {_letter(field)})", "quote the words exactly as they are on the label (phrases from different places joined by ' … ')")
