@@ -35,13 +35,13 @@ def integrating_vector(d: Dossier) -> bool:
 def retroviral_vector(d: Dossier) -> bool:
     """a retroviral or lentiviral vector is used"""
     v = _vector(d)
-    return bool(v and v.type in {VectorType.lentiviral, VectorType.gammaretroviral})
+    return bool(v and v.type in {VectorType.lentiviral, VectorType.gammaretroviral, VectorType.retroviral})
 
 
 def viral_vector(d: Dossier) -> bool:
     """a viral vector is used"""
     v = _vector(d)
-    return bool(v and v.type not in {VectorType.plasmid, VectorType.mrna, VectorType.transposon})
+    return bool(v and v.type not in {VectorType.plasmid, VectorType.mrna, VectorType.transposon, VectorType.non_viral})
 
 
 def in_vivo_gene_therapy(d: Dossier) -> bool:

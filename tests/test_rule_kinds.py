@@ -28,6 +28,10 @@ def protocol(**over):
     return p
 
 
+def treatment(**over):
+    return {"schedule": "s", "dose_levels": [{"level": "DL1", "dose": DOSE}], **over}
+
+
 def dossier(**sections) -> Dossier:
     data = copy.deepcopy(BASE)
     for key, value in sections.items():
@@ -94,6 +98,13 @@ CASES = [
     ("lot-references", dossier(quality__lots=[LOT], nonclinical__studies=[{**STUDY, "glp": "compliant", "test_article_lots": ["L1"]}]), {}, 0),
     ("lot-references", dossier(quality__lots=[LOT], nonclinical__studies=[{**STUDY, "glp": "compliant", "test_article_lots": ["L9"]}]), {}, 1),
     ("lot-references", dossier(quality__lots=[{**LOT, "material": "vector"}]), {}, 1),
+    # dose ranges compare by their upper end; a flat weight band above W kg gives flat/W per kg at most
+    ("dose-within-nonclinical-support", dossier(clinical__protocols=[protocol(treatment=treatment(dose_levels=[{"level": "DL1", "dose": {**DOSE, "value": "0.2e6", "up_to": "5e6"}}]))], nonclinical__dose_justification={"supported_dose": {**DOSE, "value": "5e6"}, "rationale": "r"}), {}, 0),
+    ("dose-within-nonclinical-support", dossier(clinical__protocols=[protocol(treatment=treatment(dose_levels=[{"level": "DL1", "dose": {**DOSE, "value": "0.2e6", "up_to": "6e6"}}]))], nonclinical__dose_justification={"supported_dose": {**DOSE, "value": "5e6"}, "rationale": "r"}), {}, 1),
+    ("dose-within-nonclinical-support", dossier(clinical__protocols=[protocol(treatment=treatment(dose_levels=[{"level": "DL1", "dose": {**DOSE, "value": "0.2e6", "up_to": "5e6"}, "weight_bands": [{"above_kg": 50, "dose": {**DOSE, "basis": "flat", "value": "1e8", "up_to": "2.5e8"}}]}]))], nonclinical__dose_justification={"supported_dose": {**DOSE, "value": "5e6"}, "rationale": "r"}), {}, 0),
+    ("dose-within-nonclinical-support", dossier(clinical__protocols=[protocol(treatment=treatment(dose_levels=[{"level": "DL1", "dose": {**DOSE, "value": "0.2e6", "up_to": "5e6"}, "weight_bands": [{"above_kg": 40, "dose": {**DOSE, "basis": "flat", "value": "1e8", "up_to": "2.5e8"}}]}]))], nonclinical__dose_justification={"supported_dose": {**DOSE, "value": "5e6"}, "rationale": "r"}), {}, 1),
+    ("dose-units-consistent", dossier(clinical__protocols=[protocol(treatment=treatment(dose_levels=[{"level": "DL1", "dose": DOSE, "weight_bands": [{"above_kg": 50, "dose": {**DOSE, "basis": "flat", "value": "1e8"}}]}]))]), {}, 0),
+    ("dose-units-consistent", dossier(clinical__protocols=[protocol(treatment=treatment(dose_levels=[{"level": "DL1", "dose": DOSE, "weight_bands": [{"above_kg": 50, "dose": {**VG, "basis": "flat"}}]}]))]), {}, 1),
     ("ltfu-duration", dossier(clinical__protocols=[protocol(long_term_follow_up={"duration": {"value": 15, "unit": "years"}, "schedule": "s"})]), {"min_years": 15}, 0),
     ("ltfu-duration", dossier(clinical__protocols=[protocol(long_term_follow_up={"duration": {"value": 60, "unit": "months"}, "schedule": "s"})]), {"min_years": 15}, 1),
     ("ltfu-duration", dossier(clinical__protocols=[protocol()]), {"min_years": 15}, 1),

@@ -6,6 +6,7 @@ import datetime as dt
 import enum
 import functools
 import inspect
+import math
 import pathlib
 import sys
 from typing import Annotated
@@ -255,6 +256,10 @@ class DoseEntity(str, enum.Enum):
     transducing_units = "transducing units"
     plaque_forming_units = "plaque-forming units"
     spheroids = "spheroids"
+    cells = "cells"
+    viable_nucleated_cells = "viable nucleated cells"
+    genome_copies = "genome copies"
+    infectious_units = "infectious units"
     mg = "mg"
 
 
@@ -273,6 +278,8 @@ _ABBREV = {
     DoseEntity.car_positive_viable_t_cells: "CAR+ viable T cells",
     DoseEntity.vector_genomes: "vg",
     DoseEntity.transducing_units: "TU",
+    DoseEntity.genome_copies: "GC",
+    DoseEntity.infectious_units: "IU",
     DoseEntity.plaque_forming_units: "PFU",
 }
 _BASIS_SUFFIX = {
@@ -294,7 +301,9 @@ class Dose(Strict):
     """
 
     value: float = Field(gt=0)
-    """Amount (positive; scientific notation such as 1.0e6 is fine)."""
+    """Amount (positive; scientific notation such as 1.0e6 is fine); the lower end of a range."""
+    up_to: float | None = Field(default=None, gt=0)
+    """Upper end when the dose is a range (e.g. value 0.2e6, up_to 5.0e6: 0.2–5.0 × 10⁶ per kg)."""
     entity: DoseEntity
     """What is counted."""
     basis: DoseBasis
@@ -302,18 +311,79 @@ class Dose(Strict):
     cap: float | None = Field(default=None, gt=0)
     """Maximum total amount regardless of weight (same entity), if any."""
 
+    @model_validator(mode="after")
+    def _range_in_order(self):
+        if self.up_to is not None and self.value is not None and self.up_to < self.value:
+            raise ValueError(f"up_to ({self.up_to:g}) is below value ({self.value:g}): give the lower end as value and the upper end as up_to")
+        return self
+
+    @property
+    def highest(self) -> float | None:
+        """The largest amount the dose allows (the upper end of a range)."""
+        return self.up_to if self.up_to is not None else self.value
+
     def unit(self) -> str:
         entity = _ABBREV.get(self.entity, self.entity.value) if self.entity is not None else f"({NOT_STATED})"
         return f"{entity}{_BASIS_SUFFIX.get(self.basis, f' ({NOT_STATED})')}"
 
+    def amount(self) -> str:
+        """'2.0 × 10⁶' or, for a range, '0.2–5.0 × 10⁶' (one power of ten when both ends share it)."""
+        if self.up_to is None:
+            return sci(self.value)
+        high = sci(self.up_to)
+        if "×" not in high:
+            return f"{sci(self.value)}–{high}" if "×" not in sci(self.value) else f"{sci(self.value)} to {high}"
+        exponent = math.floor(math.log10(self.up_to))
+        low = self.value / 10**exponent
+        if low < 0.01:  # magnitudes too far apart to share a power of ten
+            return f"{sci(self.value)} to {high}"
+        mantissa = high.split(" ×")[0]
+        places = max(len(mantissa.partition(".")[2]), len(f"{low:.3g}".partition(".")[2]))
+        return f"{low:.{places}f}–{high}"
+
     def __str__(self) -> str:
-        text = f"{sci(self.value)} {self.unit()}"
+        text = f"{self.amount()} {self.unit()}"
         if self.cap and self.entity is not None:
             text += f" (maximum {sci(self.cap)} {_ABBREV.get(self.entity, self.entity.value)})"
         return text
 
     def comparable(self, other: "Dose") -> bool:
         return self.entity == other.entity and self.basis == other.basis
+
+
+class VolumeUnit(str, enum.Enum):
+    ml = "mL"
+    ul = "µL"
+
+
+class Volume(Strict):
+    """A volume given or administered: ``{value: 10, up_to: 70, unit: mL}``."""
+
+    value: float = Field(gt=0)
+    up_to: float | None = Field(default=None, gt=0)
+    """Upper end when the volume is a range."""
+    unit: VolumeUnit
+
+    def __str__(self) -> str:
+        amount = f"{self.value:g}" if self.up_to is None else f"{self.value:g}–{self.up_to:g}"
+        return f"{amount} {self.unit.value if self.unit else NOT_STATED}"
+
+
+class WeightBand(Strict):
+    """The dose for patients above a body weight: ``{above_kg: 50, dose: {value: 1.0e8, up_to: 2.5e8,
+    entity: CAR-positive viable T cells, basis: flat}}`` (the level's own dose applies up to the
+    first band)."""
+
+    above_kg: float = Field(gt=0)
+    dose: Dose
+
+    def per_kg_highest(self) -> float | None:
+        """The highest dose per kg this band gives: a flat dose divided by the lightest weight in the band."""
+        if self.dose.basis is DoseBasis.per_kg:
+            return self.dose.highest
+        if self.dose.basis is DoseBasis.flat and self.dose.highest is not None:
+            return self.dose.highest / self.above_kg
+        return None
 
 
 def sci(x: float) -> str:

@@ -9,7 +9,7 @@ from pydantic import Field, StringConstraints
 
 from dossier.model.administrative import Phase
 from dossier.model.identifiers import NCTNumber
-from dossier.model.base import Address, Dose, DocumentRef, Duration, Id, Markdown, Narrative, Organisation, Strict, Text
+from dossier.model.base import Address, Dose, DocumentRef, Duration, Id, Markdown, Narrative, Organisation, Strict, Text, Volume, WeightBand
 
 
 class InvestigationalPlan(Strict):
@@ -49,6 +49,7 @@ class Control(str, enum.Enum):
     active = "active comparator"
     standard_of_care = "standard of care"
     historical = "historical"
+    crossover = "open-label comparison with crossover to the investigational product"
 
 
 class Population(Strict):
@@ -66,8 +67,23 @@ class DoseLevel(Strict):
     level: Text
     """Cohort label, e.g. 'DL1' or '-1'."""
     dose: Dose
+    """The dose (a range with `up_to`); with weight bands, the dose up to the first band's weight."""
+    weight_bands: list[WeightBand] = Field(default_factory=list)
+    """Doses for heavier patients, e.g. per kg up to 50 kg and a flat dose above: ``[{above_kg: 50,
+    dose: {value: 1.0e8, up_to: 2.5e8, entity: ..., basis: flat}}]``."""
+    volume: Volume | None = None
+    """Volume administered (e.g. 10–70 mL per bag, 0.3 mL per eye)."""
     subjects: Text | None = None
     """Planned number of subjects, e.g. '3-6'."""
+
+    def dose_text(self) -> str:
+        """The dose as a document states it, weight bands included."""
+        if not self.weight_bands:
+            return str(self.dose)
+        bands = sorted(self.weight_bands, key=lambda b: b.above_kg)
+        parts = [f"{self.dose} (up to {bands[0].above_kg:g} kg)"]
+        parts += [f"above {b.above_kg:g} kg: {b.dose}" for b in bands]
+        return "; ".join(parts)
 
 
 class Agent(Strict):

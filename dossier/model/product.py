@@ -37,15 +37,17 @@ class Modality(str, enum.Enum):
 class VectorType(str, enum.Enum):
     lentiviral = "lentiviral"
     gammaretroviral = "gammaretroviral"
+    retroviral = "retroviral (other)"
     aav = "AAV"
     adenoviral = "adenoviral"
     hsv = "HSV"
     transposon = "transposon"
     plasmid = "plasmid"
     mrna = "mRNA"
+    non_viral = "non-viral (other)"
 
 
-INTEGRATING = {VectorType.lentiviral, VectorType.gammaretroviral, VectorType.transposon}
+INTEGRATING = {VectorType.lentiviral, VectorType.gammaretroviral, VectorType.retroviral, VectorType.transposon}
 
 
 class Vector(Strict):
@@ -134,6 +136,7 @@ class Storage(str, enum.Enum):
     fresh = "fresh"
     frozen = "frozen"
     refrigerated = "refrigerated"
+    room_temperature = "room temperature"
 
 
 class DeviceRole(str, enum.Enum):

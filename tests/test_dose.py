@@ -1,0 +1,98 @@
+"""Doses as real labels give them (issue 14): ranges, weight bands and volumes, in the model,
+the rules and the built PDF."""
+
+from __future__ import annotations
+
+import shutil
+
+import pypdf
+import pytest
+
+from dossier import api
+from dossier.model.base import Dose, Volume, WeightBand
+from tests.conftest import EXAMPLES, rules_of
+
+CAR_T = "CAR-positive viable T cells"
+
+
+@pytest.mark.parametrize(
+    "dose,text",
+    [
+        ({"value": 0.2e6, "up_to": 5.0e6, "entity": CAR_T, "basis": "per kg"}, "0.2–5.0 × 10⁶ CAR+ viable T cells/kg"),
+        ({"value": 1.0e8, "up_to": 2.5e8, "entity": CAR_T, "basis": "flat"}, "1.0–2.5 × 10⁸ CAR+ viable T cells"),
+        ({"value": 10, "up_to": 70, "entity": "spheroids", "basis": "per cm² of defect"}, "10–70 spheroids/cm² defect"),
+        ({"value": 2.0e6, "entity": CAR_T, "basis": "per kg"}, "2.0 × 10⁶ CAR+ viable T cells/kg"),
+    ],
+)
+def test_a_dose_range_reads_as_a_label_writes_it(dose, text):
+    assert str(Dose.model_validate(dose)) == text
+
+
+def test_a_range_given_upside_down_is_refused_with_a_hint():
+    with pytest.raises(ValueError, match="give the lower end as value"):
+        Dose.model_validate({"value": 5.0e6, "up_to": 0.2e6, "entity": CAR_T, "basis": "per kg"})
+
+
+def test_a_flat_band_is_at_most_its_dose_over_the_lightest_weight_per_kg():
+    band = WeightBand.model_validate({"above_kg": 50, "dose": {"value": 1.0e8, "up_to": 2.5e8, "entity": CAR_T, "basis": "flat"}})
+    assert band.per_kg_highest() == pytest.approx(5.0e6)
+    assert str(Volume.model_validate({"value": 10, "up_to": 70, "unit": "mL"})) == "10–70 mL"
+
+
+@pytest.fixture
+def car_t(tmp_path):
+    shutil.copytree(EXAMPLES / "car-t", tmp_path / "car-t")
+    return tmp_path / "car-t"
+
+
+def _set_dl2(car_t, dose: str, extra: str = "") -> None:
+    protocol = car_t / "clinical" / "protocol-kbt19-101.yaml"
+    text = protocol.read_text(encoding="utf-8")
+    old = "    - level: DL2\n      dose: {value: 1.0e6, entity: CAR-positive viable T cells, basis: per kg, cap: 1.0e8}\n"
+    assert old in text
+    protocol.write_text(text.replace(old, f"    - level: DL2\n      dose: {dose}\n{extra}"), encoding="utf-8")
+
+
+def test_weight_bands_and_volume_are_printed_in_the_protocol_section(car_t, tmp_path):
+    _set_dl2(
+        car_t,
+        "{value: 0.5e6, up_to: 1.0e6, entity: CAR-positive viable T cells, basis: per kg}",
+        "      weight_bands: [{above_kg: 100, dose: {value: 0.5e8, up_to: 1.0e8, entity: CAR-positive viable T cells, basis: flat}}]\n"
+        "      volume: {value: 10, up_to: 70, unit: mL}\n",
+    )
+    result = api.check(car_t, "ind")
+    assert not rules_of(result.findings) & {"IND-CONS-001", "IND-CONS-002"}, [f.message for f in result.findings]
+    out = tmp_path / "ind.pdf"
+    api.build(car_t, "ind", output=out, section="5.3.5.2-e")
+    text = " ".join("\n".join(p.extract_text() for p in pypdf.PdfReader(out).pages).split())
+    assert "0.5–1.0 × 10⁶ CAR+ viable T cells/kg (up to 100 kg); above 100 kg: 0.5–1.0 × 10⁸ CAR+ viable T cells" in text
+    assert "10–70 mL" in text
+
+
+def test_a_flat_band_above_a_light_threshold_exceeds_the_supported_dose_per_kg(car_t):
+    _set_dl2(
+        car_t,
+        "{value: 0.5e6, up_to: 1.0e6, entity: CAR-positive viable T cells, basis: per kg}",
+        "      weight_bands: [{above_kg: 20, dose: {value: 0.5e8, up_to: 1.0e8, entity: CAR-positive viable T cells, basis: flat}}]\n",
+    )
+    found = [f for f in api.check(car_t, "ind").findings if "weight_bands" in (f.path or "")]
+    assert found and "above 20 kg" in found[0].message and "5.0 × 10⁶" in found[0].message
+
+
+def test_vector_kinds_real_products_use_decide_the_conditions():
+    from dossier import facts
+    from tests.conftest import DATA
+    from dossier.io.yamlsource import load_file
+    from dossier.validate import validate
+
+    base = load_file(DATA / "minimal.yaml").data
+
+    def with_vector(kind, integrating=False):
+        vector = {"type": kind, "integrating": integrating}
+        data = {**base, "product": {**base["product"], "genetic_modification": {"method": "ex vivo transduction", "vector": vector}}}
+        d, findings = validate(data, None)
+        assert d is not None, findings
+        return d
+
+    assert facts.retroviral_vector(with_vector("retroviral (other)")) and facts.integrating_vector(with_vector("retroviral (other)"))  # the type says it integrates
+    assert not facts.viral_vector(with_vector("non-viral (other)"))
