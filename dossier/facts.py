@@ -167,8 +167,8 @@ def integral_device(d: Dossier) -> bool:
 
 
 def surgical_administration(d: Dossier) -> bool:
-    """the product is implanted or placed surgically"""
-    return d.product.route in SURGICAL_ROUTES
+    """the product is given by a surgical procedure (implantation, subretinal injection after vitrectomy, intracerebral injection), by its route or one of its other routes"""
+    return d.product.route in SURGICAL_ROUTES or any(r in SURGICAL_ROUTES for r in d.product.other_routes)
 
 
 def fresh_product(d: Dossier) -> bool:

@@ -96,3 +96,19 @@ def test_vector_kinds_real_products_use_decide_the_conditions():
 
     assert facts.retroviral_vector(with_vector("retroviral (other)")) and facts.integrating_vector(with_vector("retroviral (other)"))  # the type says it integrates
     assert not facts.viral_vector(with_vector("non-viral (other)"))
+
+
+@pytest.mark.parametrize(
+    "route,other,surgical",
+    [("intravenous", [], False), ("subretinal", [], True), ("intra-articular", ["surgical implantation"], True), ("intravenous", ["intramuscular"], False)],
+)
+def test_a_surgical_route_among_several_switches_the_surgical_requirements_on(route, other, surgical):
+    from dossier import facts
+    from dossier.io.yamlsource import load_file
+    from dossier.validate import validate
+    from tests.conftest import DATA
+
+    base = load_file(DATA / "minimal.yaml").data
+    d, findings = validate({**base, "product": {**base["product"], "route": route, "other_routes": other}}, None)
+    assert d is not None, findings
+    assert facts.surgical_administration(d) is surgical

@@ -128,7 +128,9 @@ class Route(str, enum.Enum):
     """Graft placed on the ocular surface (e.g. limbal stem-cell sheet after pannus removal)."""
 
 
-SURGICAL_ROUTES = {Route.surgical_implantation, Route.ocular_surface_implantation}
+SURGICAL_ROUTES = {Route.surgical_implantation, Route.ocular_surface_implantation, Route.subretinal, Route.intracerebral}
+"""Routes given in an operating theatre: a subretinal injection follows a pars plana vitrectomy,
+an intracerebral one is a stereotactic neurosurgical procedure."""
 
 
 class Storage(str, enum.Enum):
@@ -191,6 +193,10 @@ class Product(Strict):
     genetic_modification: GeneticModification | None = None
     mechanism_of_action: Narrative | None = None
     route: Route
+    """The route of administration (the main one when there are several)."""
+    other_routes: list[Route] = Field(default_factory=list)
+    """Further routes or approaches used in the same treatment, e.g. intra-articular injection
+    beside surgical implantation. Any surgical one makes the administration surgical."""
     dosage_form: Text | None = None
     """e.g. 'suspension for intravenous infusion'."""
     storage: Storage | None = None
