@@ -112,3 +112,31 @@ def test_a_surgical_route_among_several_switches_the_surgical_requirements_on(ro
     d, findings = validate({**base, "product": {**base["product"], "route": route, "other_routes": other}}, None)
     assert d is not None, findings
     assert facts.surgical_administration(d) is surgical
+
+
+def test_regulatory_history_is_shown_where_previous_human_experience_is(tmp_path):
+    """Issue 14: a product authorised elsewhere shows its authorisations and orphan designations."""
+    shutil.copytree(EXAMPLES / "msc", tmp_path / "msc")
+    path = tmp_path / "msc" / "dossier.yaml"
+    text = path.read_text(encoding="utf-8")
+    history = (
+        "  marketing_authorisations:\n"
+        "    - {jurisdiction: Japan, number: 23000AMX00001, date: 2021-09-27, holder: Seirin Cell Therapeutics K.K., indication: complex perianal fistula, type: conditional, status: valid}\n"
+        "    - {jurisdiction: EU (centralised), number: EU/1/21/1599, date: 2021-03-23, type: conditional, status: withdrawn, status_date: 2024-12-15, status_reason: not renewed by the holder (commercial reasons)}\n"
+        "  orphan_designations:\n"
+        "    - {jurisdiction: EU, number: EU/3/19/2145, date: 2019-05-20, condition: anal fistula}\n"
+        "  atc_code: L04AX\n"
+    )
+    assert "\n  withdrawn_countries:" in text
+    path.write_text(text.replace("\n  withdrawn_countries:", "\n" + history.rstrip("\n") + "\n  withdrawn_countries:", 1), encoding="utf-8")
+    for target, section in (("impd", "SE.2"), ("ind", "2.5")):
+        out = tmp_path / f"{target}.html"
+        api.build(path, target, output=out, fmt="html", section=section)
+        html = out.read_text(encoding="utf-8")
+        assert "EU/1/21/1599" in html and "withdrawn" in html and "not renewed by the holder" in html, target
+        assert "Seirin Cell Therapeutics K.K." in html and "EU/3/19/2145" in html, target
+
+    assert api.load(path).dossier.product.atc_code == "L04AX"
+    bad = path.read_text(encoding="utf-8").replace("atc_code: L04AX", "atc_code: L4AX")
+    path.write_text(bad, encoding="utf-8")
+    assert any(f.path == "product.atc_code" for f in api.load(path).findings)

@@ -1,9 +1,11 @@
 """The product: what it is, how it is classified, how it acts."""
 
 
+import datetime as dt
 import enum
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from dossier.model.base import Bool, Markdown, Narrative, Strict, Text
 
@@ -175,6 +177,52 @@ class WithdrawnCountry(Strict):
     reason: Text
 
 
+class AuthorisationType(str, enum.Enum):
+    standard = "standard"
+    conditional = "conditional"
+    exceptional_circumstances = "under exceptional circumstances"
+    accelerated = "accelerated approval"
+    other = "other"
+
+
+class AuthorisationStatus(str, enum.Enum):
+    valid = "valid"
+    suspended = "suspended"
+    withdrawn = "withdrawn"
+    expired = "expired"
+    refused = "refused"
+
+
+class MarketingAuthorisation(Strict):
+    """A marketing authorisation (or licence) of this product anywhere: its regulatory history."""
+
+    jurisdiction: Text
+    """Who granted it, e.g. 'EU (centralised)', 'US (BLA)', 'Japan'."""
+    number: Text | None = None
+    """e.g. 'EU/1/18/1297', 'BLA 125646'."""
+    date: dt.date | None = None
+    holder: Text | None = None
+    """The marketing authorisation holder (who may not be the sponsor)."""
+    indication: Text | None = None
+    type: AuthorisationType | None = None
+    status: AuthorisationStatus
+    status_date: dt.date | None = None
+    """When the status took effect (for a suspension, withdrawal or expiry)."""
+    status_reason: Text | None = None
+    """Why it was suspended, withdrawn, expired or refused (commercial, safety, efficacy, ...)."""
+
+
+class OrphanDesignation(Strict):
+    """An orphan designation, one per condition and jurisdiction."""
+
+    jurisdiction: Text
+    """e.g. 'EU', 'US'."""
+    number: Text | None = None
+    """e.g. 'EU/3/19/2145', 'DRU-2019-6912'."""
+    date: dt.date | None = None
+    condition: Text
+
+
 class Product(Strict):
     """The investigational product, described once for every jurisdiction."""
 
@@ -209,4 +257,9 @@ class Product(Strict):
     """Whether the IMP consists of or contains genetically modified organisms (CTR Annex I B)."""
     withdrawn_countries: list[WithdrawnCountry] = Field(default_factory=list)
     """Countries where withdrawn from investigation or marketing for safety or effectiveness reasons."""
+    marketing_authorisations: list[MarketingAuthorisation] = Field(default_factory=list)
+    """Marketing authorisations anywhere, with their status (an empty list: none)."""
+    orphan_designations: list[OrphanDesignation] = Field(default_factory=list)
+    atc_code: Annotated[str, StringConstraints(pattern=r"^[A-V]\d{2}([A-Z]([A-Z](\d{2})?)?)?$")] | None = None
+    """WHO ATC code, any level (e.g. 'L01XL', 'L01XL03')."""
     marketed_countries: list[Text] = Field(default_factory=list)
