@@ -140,3 +140,42 @@ def test_regulatory_history_is_shown_where_previous_human_experience_is(tmp_path
     bad = path.read_text(encoding="utf-8").replace("atc_code: L04AX", "atc_code: L4AX")
     path.write_text(bad, encoding="utf-8")
     assert any(f.path == "product.atc_code" for f in api.load(path).findings)
+
+
+def test_clinical_studies_are_records_in_the_listing_and_the_human_experience(tmp_path):
+    """Issue 14: completed and ongoing studies with registry ids of any kind, numbers, status and
+    results; a follow-up whose length is not known yet is answered so."""
+    shutil.copytree(EXAMPLES / "msc", tmp_path / "msc")
+    path = tmp_path / "msc" / "dossier.yaml"
+    text = path.read_text(encoding="utf-8")
+    studies = (
+        "  studies:\n"
+        "    - id: MRV-JP-01\n"
+        "      title: Open-label study of MRV-204 in complex perianal fistula (Japan)\n"
+        "      registry_ids: [{registry: jRCT, id: jRCT2031200123}]\n"
+        "      phase: '3'\n"
+        "      sponsor: Seirin Cell Therapeutics K.K.\n"
+        "      countries: [Japan]\n"
+        "      under_us_ind: false\n"
+        "      status: completed\n"
+        "      enrolled: 22\n"
+        "      treated: 22\n"
+        "      results: |\n"
+        "        Combined remission at Week 24 in 59.1 % (13/22; 95 % CI 36.4–79.3 %).\n"
+        "    - id: MRV-LTFU\n"
+        "      title: Long-term follow-up of subjects treated with MRV-204\n"
+        "      phase: observational\n"
+        "      status: ongoing (recruiting or treating)\n"
+        "      follow_up: {unknown: {reason: set with the agencies after the first 12 months, expected: 2027}}\n"
+    )
+    assert "\nclinical:\n" in text
+    path.write_text(text.replace("\nclinical:\n", "\nclinical:\n" + studies, 1), encoding="utf-8")
+    out = tmp_path / "ind.html"
+    api.build(path, "ind", output=out, fmt="html", section="5.2", draft=True)
+    html = out.read_text(encoding="utf-8")
+    assert "jRCT jRCT2031200123" in html and "Seirin Cell Therapeutics K.K." in html and "22 / 22" in html
+    assert "not under a US IND" in html
+    api.build(path, "impd", output=out, fmt="html", section="SE.2", draft=True)
+    html = out.read_text(encoding="utf-8")
+    assert "59.1 % (13/22; 95 % CI 36.4–79.3 %)" in html and "MRV-LTFU" in html
+    assert any(f.rule == "INPUT-UNKNOWN" and f.path == "clinical.studies[1].follow_up" for f in api.check(path).findings)

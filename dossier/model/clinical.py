@@ -9,7 +9,7 @@ from pydantic import Field, StringConstraints
 
 from dossier.model.administrative import Phase
 from dossier.model.identifiers import NCTNumber
-from dossier.model.base import Address, Dose, DocumentRef, Duration, Id, Markdown, Narrative, Organisation, Strict, Text, Volume, WeightBand
+from dossier.model.base import Address, Bool, Dose, DocumentRef, Duration, Id, Markdown, Narrative, Organisation, Strict, Text, Volume, WeightBand
 
 
 class InvestigationalPlan(Strict):
@@ -277,6 +277,57 @@ class Protocol(Strict):
     investigational device unless cleared or approved, with its device status."""
 
 
+class StudyPhase(str, enum.Enum):
+    phase_1 = "1"
+    phase_1_2 = "1/2"
+    phase_2 = "2"
+    phase_2_3 = "2/3"
+    phase_3 = "3"
+    phase_4 = "4"
+    observational = "observational"
+    registry = "registry"
+
+
+class StudyStatus(str, enum.Enum):
+    planned = "planned"
+    ongoing = "ongoing (recruiting or treating)"
+    follow_up = "in follow-up (enrolment closed)"
+    completed = "completed"
+    terminated = "terminated early"
+
+
+class RegistryId(Strict):
+    """A trial's identifier in a registry: ``{registry: NCT, id: NCT03036332}``, EudraCT, CTIS, jRCT, ISRCTN ..."""
+
+    registry: Text
+    id: Text
+
+
+class ClinicalStudy(Strict):
+    """A clinical study of the product other than the protocols submitted here: completed, ongoing
+    or long-term follow-up studies, by this sponsor or others (the evidence behind previous human
+    experience, and the IND's tabular listing)."""
+
+    id: Id
+    """The sponsor's study code."""
+    title: Text
+    registry_ids: list[RegistryId] = Field(default_factory=list)
+    phase: StudyPhase
+    design: Text | None = None
+    sponsor: Text | None = None
+    """Who sponsors it (this sponsor, a partner, an academic group)."""
+    countries: list[Text] = Field(default_factory=list)
+    under_us_ind: Bool | None = None
+    """Whether it runs under a US IND (this one or another)."""
+    status: StudyStatus
+    enrolled: int | None = Field(default=None, ge=0)
+    treated: int | None = Field(default=None, ge=0)
+    follow_up: Duration | None = None
+    """Planned follow-up of each subject (may be answered not yet known)."""
+    results: Narrative | None = None
+    """Key results with their statistics (or where they stand)."""
+
+
 class InvestigatorsBrochure(Strict):
     """Investigator's brochure summary (21 CFR 312.23(a)(5))."""
 
@@ -317,5 +368,8 @@ class Clinical(Strict):
     benefit_risk: Narrative | None = None
     """Overall risk and benefit assessment (EU IMPD-S&E)."""
     protocols: list[Protocol] = Field(default_factory=list)
+    studies: list[ClinicalStudy] = Field(default_factory=list)
+    """Other clinical studies of the product (completed, ongoing, follow-up), with their results;
+    an empty list says there are none."""
     investigators_brochure: InvestigatorsBrochure | None = None
     investigators: list[Investigator] = Field(default_factory=list)
