@@ -179,3 +179,34 @@ def test_clinical_studies_are_records_in_the_listing_and_the_human_experience(tm
     html = out.read_text(encoding="utf-8")
     assert "59.1 % (13/22; 95 % CI 36.4–79.3 %)" in html and "MRV-LTFU" in html
     assert any(f.rule == "INPUT-UNKNOWN" and f.path == "clinical.studies[1].follow_up" for f in api.check(path).findings)
+
+
+def test_a_literature_study_with_a_surrogate_says_so(tmp_path):
+    """Issue 14: published studies as evidence, and a test article that is not the clinical product."""
+    shutil.copytree(EXAMPLES / "msc", tmp_path / "msc")
+    path = tmp_path / "msc" / "dossier.yaml"
+    text = path.read_text(encoding="utf-8")
+    study = (
+        "    - id: LIT-01\n"
+        "      title: Murine adipose stromal cells in a DSS colitis fistula model (published)\n"
+        "      type: primary pharmacodynamics\n"
+        "      species: C57BL/6 mouse\n"
+        "      route: local injection\n"
+        "      glp: not applicable\n"
+        "      glp_statement: Published academic study; GLP does not apply to literature evidence.\n"
+        "      publication: Okafor A, et al. Stem Cell Res Ther. 2023;14:112. doi:10.1186/s13287-023-0000-0 (fictional)\n"
+        "      test_article: a species-specific surrogate\n"
+        "      test_article_differences: |\n"
+        "        Murine adipose stromal cells stand in for MRV-204, which is not tolerated by immunocompetent mice.\n"
+        "      key_findings: |\n"
+        "        Fistula closure in 7 of 10 treated mice versus 2 of 10 controls.\n"
+    )
+    anchor = "\n  studies:\n"
+    nonclinical = text.index("\nnonclinical:\n")
+    at = text.index(anchor, nonclinical) + len(anchor)
+    path.write_text(text[:at] + study + text[at:], encoding="utf-8")
+    out = tmp_path / "ind.html"
+    api.build(path, "ind", output=out, fmt="html", section="4.2.1.1")
+    html = out.read_text(encoding="utf-8")
+    assert "Stem Cell Res Ther. 2023;14:112" in html and "a species-specific surrogate" in html
+    assert "stand in for MRV-204" in html

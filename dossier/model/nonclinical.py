@@ -38,6 +38,14 @@ class GLP(str, enum.Enum):
     not_applicable = "not applicable"
 
 
+class TestArticle(str, enum.Enum):
+    clinical = "the clinical product (clinical process)"
+    earlier_process = "the product of an earlier process version"
+    earlier_construct = "an earlier construct"
+    surrogate = "a species-specific surrogate"
+    research_grade = "research-grade material"
+
+
 class Study(Strict):
     id: Id
     title: Text
@@ -66,6 +74,13 @@ class Study(Strict):
     tabulation: Table | None = None
     """Tabulated results (full tabulation for toxicology studies, 312.23(a)(8)(ii)(b))."""
     report: DocumentRef | None = None
+    publication: Text | None = None
+    """The published source when the study is evidence from the literature (authors, journal,
+    year, DOI); its GLP status is then usually "not applicable"."""
+    test_article: TestArticle | None = None
+    """What was tested, when it matters that it is or is not the clinical product."""
+    test_article_differences: Narrative | None = None
+    """How the test article differs from the clinical product and why the data still apply."""
 
 
 class OmittedStudy(Strict):
