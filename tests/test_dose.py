@@ -210,3 +210,22 @@ def test_a_literature_study_with_a_surrogate_says_so(tmp_path):
     html = out.read_text(encoding="utf-8")
     assert "Stem Cell Res Ther. 2023;14:112" in html and "a species-specific surrogate" in html
     assert "stand in for MRV-204" in html
+
+
+def test_process_parameters_and_in_use_conditions_are_tabulated(tmp_path):
+    """Issue 14: critical process parameters with ranges linked to quality attributes; storage per in-use stage."""
+    shutil.copytree(EXAMPLES / "msc", tmp_path / "msc")
+    path = tmp_path / "msc" / "dossier.yaml"
+    text = path.read_text(encoding="utf-8")
+    marker = "\n          hold_time:"
+    at = text.index(marker, text.index("\n  drug_product:\n"))
+    params = "\n          parameters:\n            - {name: Seeding density, range: {min: 4.0e3, max: 6.0e3, target: 5.0e3, unit: cells/cm²}, critical: true, attributes: [viable cell yield, immunophenotype]}"
+    text = text[:at] + params + text[at:]
+    stab = text.index("\n    stability:\n", text.index("\n  drug_product:\n")) + len("\n    stability:\n")
+    text = text[:stab] + "      in_use:\n        - {stage: in the syringe after preparation, condition: room temperature (15–25 °C), period: {value: 8, unit: hours}}\n" + text[stab:]
+    path.write_text(text, encoding="utf-8")
+    out = tmp_path / "impd.html"
+    api.build(path, "impd", output=out, fmt="html", section="P")
+    html = out.read_text(encoding="utf-8")
+    assert "Seeding density" in html and "target 5000; range 4000–6000 cells/cm²" in html and "viable cell yield, immunophenotype" in html
+    assert "in the syringe after preparation" in html and "8 hours" in html

@@ -182,6 +182,7 @@ _RENDERED_INDIRECTLY = {
     "Address.lines", "Address.city", "Address.region", "Address.postal_code",
     "Duration.unit", "TemperatureRange.max", "TemperatureRange.unit", "Dose.cap",
     "Dose.up_to", "Volume.value", "Volume.up_to", "Volume.unit", "WeightBand.above_kg", "WeightBand.dose", "DoseLevel.weight_bands",  # Dose.amount(), Volume.__str__, DoseLevel.dose_text()
+    "ParameterRange.min", "ParameterRange.max", "ParameterRange.target", "ParameterRange.unit",  # ParameterRange.__str__
     # the Annex VI particulars of a label are printed by iterating AnnexVI's fields (labels.html.j2)
     *(f"AnnexVI.{name}" for name in ("a_main_contact", "b_substance_strength", "c_form_route_quantity", "d_batch", "e_trial_reference", "f_subject_number", "g_investigator", "h_directions", "i_clinical_trial_use", "j_storage", "k_period_of_use", "l_keep_out_of_reach")),
 }

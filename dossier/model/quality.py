@@ -24,6 +24,32 @@ class InProcessControl(Strict):
     """Acceptance criterion or action limit."""
 
 
+class ParameterRange(Strict):
+    """A process parameter's target and proven or normal operating range, with its unit."""
+
+    min: float | None = None
+    max: float | None = None
+    target: float | None = None
+    unit: Text
+    """e.g. '°C', 'h', 'cells/mL', 'MOI', '% CO₂'."""
+
+    def __str__(self) -> str:
+        span = f"{self.min:g}–{self.max:g}" if self.min is not None and self.max is not None else (f"≥ {self.min:g}" if self.min is not None else (f"≤ {self.max:g}" if self.max is not None else ""))
+        target = f"target {self.target:g}" if self.target is not None else ""
+        return " ".join(x for x in (target + ("; range " if target and span else "") + span, self.unit) if x)
+
+
+class ProcessParameter(Strict):
+    """A process parameter of a step, its range and the quality attributes it affects."""
+
+    name: Text
+    range: ParameterRange
+    critical: Bool | None = None
+    """A critical process parameter (its variability affects a critical quality attribute)."""
+    attributes: list[Text] = Field(default_factory=list)
+    """The quality attributes it affects, e.g. 'VCN', 'CAR expression', 'viability'."""
+
+
 class ProcessStep(Strict):
     step: Text
     """Step number or short label, e.g. '3'."""
@@ -34,6 +60,8 @@ class ProcessStep(Strict):
     """Critical step (3.2.S.2.4 / 3.2.P.3.4)."""
     hold_time: Duration | None = None
     hold_condition: Text | None = None
+    parameters: list[ProcessParameter] = Field(default_factory=list)
+    """Process parameters with their ranges (critical ones linked to the attributes they affect)."""
 
 
 class Process(Strict):
@@ -258,6 +286,16 @@ class StabilityStudy(Strict):
     results: Narrative | None = None
 
 
+class InUseCondition(Strict):
+    """One stage of use after release: where the product is, under what condition, for how long."""
+
+    stage: Text
+    """e.g. 'after thaw, in the infusion bag', 'in the syringe', 'opened vial'."""
+    condition: Text
+    """e.g. '2–8 °C', 'room temperature (15–25 °C)'."""
+    period: Duration
+
+
 class Stability(Strict):
     shelf_life: Duration | None = None
     """Proposed shelf life (or hold time) under the storage condition."""
@@ -265,6 +303,9 @@ class Stability(Strict):
     storage_description: Text | None = None
     in_use_period: Duration | None = None
     """Maximum time from thaw / preparation to end of administration."""
+    in_use: list[InUseCondition] = Field(default_factory=list)
+    """Each in-use stage with its condition and period, e.g. 14 days refrigerated after opening,
+    8 hours in the syringe at room temperature."""
     studies: list[StabilityStudy] = Field(default_factory=list)
     summary: Narrative | None = None
     protocol: Narrative | None = None
