@@ -116,3 +116,13 @@ def _serial(value: str) -> str:
 
 SerialNumber = Annotated[str, AfterValidator(_serial), Field(json_schema_extra={"pattern": "^\\d{3,4}$"})]
 """IND serial number: 3 or 4 digits (0000 for the initial submission)."""
+
+
+def _atc(value: str) -> str:
+    if not re.fullmatch(r"[A-V]\d{2}(?:[A-Z](?:[A-Z](?:\d{2})?)?)?", value):
+        raise ValueError(f"{value!r} is not a WHO ATC code: a letter, two digits, then optionally a letter, a letter and two digits (e.g. L01XL or L01XL03)")
+    return value
+
+
+ATCCode = Annotated[str, AfterValidator(_atc), Field(json_schema_extra={"pattern": "^[A-V]\\d{2}([A-Z]([A-Z](\\d{2})?)?)?$"})]
+"""WHO ATC code from the therapeutic subgroup down (L01, L01X, L01XL, L01XL03)."""

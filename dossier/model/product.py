@@ -3,11 +3,11 @@
 
 import datetime as dt
 import enum
-from typing import Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import Field
 
 from dossier.model.base import Bool, Markdown, Narrative, Strict, Text
+from dossier.model.identifiers import ATCCode
 
 
 class EUClass(str, enum.Enum):
@@ -260,6 +260,6 @@ class Product(Strict):
     marketing_authorisations: list[MarketingAuthorisation] = Field(default_factory=list)
     """Marketing authorisations anywhere, with their status (an empty list: none)."""
     orphan_designations: list[OrphanDesignation] = Field(default_factory=list)
-    atc_code: Annotated[str, StringConstraints(pattern=r"^[A-V]\d{2}([A-Z]([A-Z](\d{2})?)?)?$")] | None = None
+    atc_code: ATCCode | None = None
     """WHO ATC code, any level (e.g. 'L01XL', 'L01XL03')."""
     marketed_countries: list[Text] = Field(default_factory=list)
