@@ -63,12 +63,13 @@ breaks, list items and table cells."""
 def check(d: Dossier, params: dict) -> Iterator[Violation]:
     p = Params.model_validate(params)
     other = "us" if p.region == "eu" else "eu"
-    exempt = {_pattern(e) for e in p.exempt}
     markers = [(_re(m.find), _re(m.unless) if m.unless else None, m.what) for m in p.markers]
-    for path, text in _texts(d, ()):
-        if path[0] in (other, "waivers") or _exempt(_generic(path), exempt):
-            continue
+    anywhere = _re("|".join(f"(?:{m.find})" for m in p.markers))  # one pass over a text before the sentences
+    skip = {_pattern(e) for e in p.exempt} | {other, "waivers"}
+    for path, text in _texts(d, (), "", skip):
         if path[0] == "labels" and _label_region(d, path[1]) == other:
+            continue
+        if not anywhere.search(" ".join(text.split())):
             continue
         found = _found(text, markers)
         if found:
@@ -96,33 +97,24 @@ def _quote(sentence: str, m: re.Match) -> str:
     return ("…" if start else "") + text + ("…" if end < len(sentence) else "")
 
 
-def _texts(obj, path: tuple) -> Iterator[tuple[tuple, str]]:
+def _texts(obj, path: tuple, generic: str, skip: set[str]) -> Iterator[tuple[tuple, str]]:
+    """(path, text) of every string under `obj`, not descending into a skipped (exempt) path;
+    `generic` is the path with list indexes as [] (nonclinical.studies[].glp_statement)."""
+    if generic in skip:
+        return
     if isinstance(obj, str):
         yield path, obj
     elif isinstance(obj, BaseModel):
         for name in type(obj).model_fields:
-            yield from _texts(getattr(obj, name), path + (name,))
+            yield from _texts(getattr(obj, name), path + (name,), f"{generic}.{name}" if generic else name, skip)
     elif isinstance(obj, (list, tuple)):
         for i, item in enumerate(obj):
-            yield from _texts(item, path + (i,))
+            yield from _texts(item, path + (i,), generic + "[]", skip)
 
 
 def _label_region(d: Dossier, index) -> str | None:
     region = d.labels[index].region
     return region.value if region is not None else None
-
-
-def _generic(path: tuple) -> str:
-    """nonclinical.studies.2.glp_statement -> nonclinical.studies[].glp_statement"""
-    out = ""
-    for part in path:
-        out += "[]" if isinstance(part, int) else ("." if out else "") + part
-    return out
-
-
-def _exempt(generic: str, exempt: set[str]) -> bool:
-    """The path is exempt, or lies under an exempt path."""
-    return any(generic == e or generic.startswith((e + ".", e + "[")) for e in exempt)
 
 
 def _pattern(path: str) -> str:
