@@ -11,8 +11,8 @@ from dossier.classify import classify
 from dossier.io.yamlsource import load_text
 from tests.test_cli import run
 
-MODALITIES = ["car-t", "aav", "hsc-lv", "msc", "tep", "catmp"]
-EXPECTED_CLASS = {"car-t": "GTMP", "aav": "GTMP", "hsc-lv": "GTMP", "msc": "sCTMP", "tep": "TEP", "catmp": "cATMP"}
+MODALITIES = ["car-t", "car-t-gammaretroviral", "aav", "aav-iv", "hsc-lv", "msc", "tep", "limbal", "catmp"]
+EXPECTED_CLASS = {"car-t": "GTMP", "car-t-gammaretroviral": "GTMP", "aav": "GTMP", "aav-iv": "GTMP", "hsc-lv": "GTMP", "msc": "sCTMP", "tep": "TEP", "limbal": "TEP", "catmp": "cATMP"}
 
 
 def test_the_issue_s_modalities_are_offered():
