@@ -229,3 +229,25 @@ def test_process_parameters_and_in_use_conditions_are_tabulated(tmp_path):
     html = out.read_text(encoding="utf-8")
     assert "Seeding density" in html and "target 5000; range 4000–6000 cells/cm²" in html and "viable cell yield, immunophenotype" in html
     assert "in the syringe after preparation" in html and "8 hours" in html
+
+
+def test_us_and_eu_indication_wordings_each_in_their_document(car_t, tmp_path):
+    """Issue 14: the indication as FDA and as the EU application word it, side by side in the YAML."""
+    path = car_t / "dossier.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = "    text: Relapsed or refractory large B-cell lymphoma in adults after two or more lines of systemic therapy\n"
+    assert old in text
+    new = (
+        "    text:\n"
+        "      us: Adult patients with relapsed or refractory large B-cell lymphoma after two or more lines of systemic therapy\n"
+        "      eu: Adult patients with diffuse large B-cell lymphoma (DLBCL) relapsed or refractory after two or more lines of systemic therapy\n"
+    )
+    text = text.replace(old, new, 1).replace("\n  route: intravenous\n", "\n  route: intravenous\n  contraindications: [Hypersensitivity to dimethyl sulfoxide or human albumin]\n", 1)
+    path.write_text(text, encoding="utf-8")
+    out = tmp_path / "x.html"
+    api.build(path, "ind", output=out, fmt="html", section="1.1-1571")
+    html = out.read_text(encoding="utf-8")
+    assert "Adult patients with relapsed or refractory large B-cell lymphoma" in html and "(DLBCL)" not in html
+    api.build(path, "impd", output=out, fmt="html")
+    html = out.read_text(encoding="utf-8")
+    assert "diffuse large B-cell lymphoma (DLBCL) relapsed" in html and "Hypersensitivity to dimethyl sulfoxide" in html

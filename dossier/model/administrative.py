@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import Field, StringConstraints
 
 from dossier.model.identifiers import CountryCode, EUTrialNumber, MemberState, NCTNumber, SerialNumber
-from dossier.model.base import Bool, Address, DocumentRef, Id, Markdown, Narrative, Organisation, Person, Strict, Text
+from dossier.model.base import Bool, Address, DocumentRef, Id, Markdown, Narrative, Organisation, Person, Regional, Strict, Text
 
 
 
@@ -30,8 +30,9 @@ class INDCategory(str, enum.Enum):
 
 
 class Indication(Strict):
-    text: Text
-    """The indication as it appears on Form FDA 1571 and in the protocol."""
+    text: Text | Regional
+    """The indication as it appears on Form FDA 1571 and in the protocol; where the US and EU
+    wordings differ, ``{us: ..., eu: ...}`` (each document shows its own)."""
     snomed_ct: Text | None = None
     """SNOMED CT concept id of the disease term (Form FDA 1571)."""
 

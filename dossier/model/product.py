@@ -257,6 +257,8 @@ class Product(Strict):
     """Whether the IMP consists of or contains genetically modified organisms (CTR Annex I B)."""
     withdrawn_countries: list[WithdrawnCountry] = Field(default_factory=list)
     """Countries where withdrawn from investigation or marketing for safety or effectiveness reasons."""
+    contraindications: list[Text] = Field(default_factory=list)
+    """Who must not receive the product (e.g. hypersensitivity to DMSO or to an excipient); an empty list: none."""
     marketing_authorisations: list[MarketingAuthorisation] = Field(default_factory=list)
     """Marketing authorisations anywhere, with their status (an empty list: none)."""
     orphan_designations: list[OrphanDesignation] = Field(default_factory=list)
