@@ -40,6 +40,13 @@ def test_a_flat_band_is_at_most_its_dose_over_the_lightest_weight_per_kg():
 
 
 @pytest.fixture
+def msc(tmp_path):
+    """A copy of the MSC example's dossier.yaml, to edit."""
+    shutil.copytree(EXAMPLES / "msc", tmp_path / "msc")
+    return tmp_path / "msc" / "dossier.yaml"
+
+
+@pytest.fixture
 def car_t(tmp_path):
     shutil.copytree(EXAMPLES / "car-t", tmp_path / "car-t")
     return tmp_path / "car-t"
@@ -79,20 +86,23 @@ def test_a_flat_band_above_a_light_threshold_exceeds_the_supported_dose_per_kg(c
     assert found and "above 20 kg" in found[0].message and "5.0 × 10⁶" in found[0].message
 
 
-def test_vector_kinds_real_products_use_decide_the_conditions():
-    from dossier import facts
-    from tests.conftest import DATA
+def _minimal_with_product(**fields):
+    """The minimal dossier with these product fields, validated."""
     from dossier.io.yamlsource import load_file
     from dossier.validate import validate
+    from tests.conftest import DATA
 
     base = load_file(DATA / "minimal.yaml").data
+    d, findings = validate({**base, "product": {**base["product"], **fields}}, None)
+    assert d is not None, findings
+    return d
+
+
+def test_vector_kinds_real_products_use_decide_the_conditions():
+    from dossier import facts
 
     def with_vector(kind, integrating=False):
-        vector = {"type": kind, "integrating": integrating}
-        data = {**base, "product": {**base["product"], "genetic_modification": {"method": "ex vivo transduction", "vector": vector}}}
-        d, findings = validate(data, None)
-        assert d is not None, findings
-        return d
+        return _minimal_with_product(genetic_modification={"method": "ex vivo transduction", "vector": {"type": kind, "integrating": integrating}})
 
     assert facts.retroviral_vector(with_vector("retroviral (other)")) and facts.integrating_vector(with_vector("retroviral (other)"))  # the type says it integrates
     assert not facts.viral_vector(with_vector("non-viral (other)"))
@@ -104,20 +114,13 @@ def test_vector_kinds_real_products_use_decide_the_conditions():
 )
 def test_a_surgical_route_among_several_switches_the_surgical_requirements_on(route, other, surgical):
     from dossier import facts
-    from dossier.io.yamlsource import load_file
-    from dossier.validate import validate
-    from tests.conftest import DATA
 
-    base = load_file(DATA / "minimal.yaml").data
-    d, findings = validate({**base, "product": {**base["product"], "route": route, "other_routes": other}}, None)
-    assert d is not None, findings
-    assert facts.surgical_administration(d) is surgical
+    assert facts.surgical_administration(_minimal_with_product(route=route, other_routes=other)) is surgical
 
 
-def test_regulatory_history_is_shown_where_previous_human_experience_is(tmp_path):
+def test_regulatory_history_is_shown_where_previous_human_experience_is(msc, tmp_path):
     """Issue 14: a product authorised elsewhere shows its authorisations and orphan designations."""
-    shutil.copytree(EXAMPLES / "msc", tmp_path / "msc")
-    path = tmp_path / "msc" / "dossier.yaml"
+    path = msc
     text = path.read_text(encoding="utf-8")
     history = (
         "  marketing_authorisations:\n"
@@ -142,11 +145,10 @@ def test_regulatory_history_is_shown_where_previous_human_experience_is(tmp_path
     assert any(f.path == "product.atc_code" for f in api.load(path).findings)
 
 
-def test_clinical_studies_are_records_in_the_listing_and_the_human_experience(tmp_path):
+def test_clinical_studies_are_records_in_the_listing_and_the_human_experience(msc, tmp_path):
     """Issue 14: completed and ongoing studies with registry ids of any kind, numbers, status and
     results; a follow-up whose length is not known yet is answered so."""
-    shutil.copytree(EXAMPLES / "msc", tmp_path / "msc")
-    path = tmp_path / "msc" / "dossier.yaml"
+    path = msc
     text = path.read_text(encoding="utf-8")
     studies = (
         "  studies:\n"
@@ -181,10 +183,9 @@ def test_clinical_studies_are_records_in_the_listing_and_the_human_experience(tm
     assert any(f.rule == "INPUT-UNKNOWN" and f.path == "clinical.studies[1].follow_up" for f in api.check(path).findings)
 
 
-def test_a_literature_study_with_a_surrogate_says_so(tmp_path):
+def test_a_literature_study_with_a_surrogate_says_so(msc, tmp_path):
     """Issue 14: published studies as evidence, and a test article that is not the clinical product."""
-    shutil.copytree(EXAMPLES / "msc", tmp_path / "msc")
-    path = tmp_path / "msc" / "dossier.yaml"
+    path = msc
     text = path.read_text(encoding="utf-8")
     study = (
         "    - id: LIT-01\n"
@@ -212,10 +213,9 @@ def test_a_literature_study_with_a_surrogate_says_so(tmp_path):
     assert "stand in for MRV-204" in html
 
 
-def test_process_parameters_and_in_use_conditions_are_tabulated(tmp_path):
+def test_process_parameters_and_in_use_conditions_are_tabulated(msc, tmp_path):
     """Issue 14: critical process parameters with ranges linked to quality attributes; storage per in-use stage."""
-    shutil.copytree(EXAMPLES / "msc", tmp_path / "msc")
-    path = tmp_path / "msc" / "dossier.yaml"
+    path = msc
     text = path.read_text(encoding="utf-8")
     marker = "\n          hold_time:"
     at = text.index(marker, text.index("\n  drug_product:\n"))
