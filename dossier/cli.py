@@ -248,7 +248,7 @@ def schema(
 
 @app.command()
 def init(
-    modality: Annotated[str, typer.Option("--modality", "-m", help="car-t, aav, hsc-lv, msc, tep or catmp.")],
+    modality: Annotated[str, typer.Option("--modality", "-m", help="car-t, car-t-gammaretroviral, aav, aav-iv, hsc-lv, msc, tep, limbal or catmp.")],
     directory: Annotated[Path, typer.Argument(help="Folder to write dossier.yaml into (created if missing).")] = Path("."),
     force: Annotated[bool, typer.Option("--force", help="Replace an existing dossier.yaml.")] = False,
 ) -> None:
@@ -301,12 +301,26 @@ def explain(rule_id: Annotated[str, typer.Argument(help="A rule id, e.g. IND-CMC
 
 @app.command("map")
 def map_facts(
+    path: Annotated[Optional[Path], typer.Argument(help="A dossier YAML (or its folder): also list the sources its records name.")] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the Markdown table here instead of standard output.")] = None,
 ) -> None:
-    """Show, for each fact of the YAML, which IND and IMPD sections use it (parity view)."""
-    from dossier.packs.factmap import as_markdown
+    """Show, for each fact of the YAML, which IND and IMPD sections use it (parity view); with a
+    dossier, also where each of its records says its facts came from (`sources:`)."""
+    from dossier.packs.factmap import as_markdown, sources_markdown
 
-    _write_report(as_markdown(), output)
+    text = as_markdown()
+    inputs = None
+    if path is not None:
+        from dossier import api, report
+
+        loaded = api.load(path)
+        inputs = loaded.inputs
+        if loaded.dossier is None:
+            sys.stderr.write(report.render("text", report.Report(loaded.findings, [], {}, __version__, False, False)))
+            typer.echo(f"{loaded.path}: {report.summary(loaded.findings)}; no map of its sources", err=True)
+            raise typer.Exit(EXIT_FINDINGS)
+        text += sources_markdown(loaded.dossier, loaded.source_map, str(loaded.path))
+    _write_report(text, output, inputs, _not_a_dossier_file)
     if output is not None:
         typer.echo(f"wrote {output}", err=True)
 

@@ -237,6 +237,31 @@ def impd_needs_se(d: Dossier) -> bool:
     return sc not in (S.authorised_within_smpc, S.authorised_outside_smpc, S.authorised_modified)
 
 
+def authorised_anywhere(d: Dossier) -> bool:
+    """the product holds a valid marketing authorisation somewhere"""
+    from dossier.model.product import AuthorisationStatus
+
+    return any(a.status is AuthorisationStatus.valid for a in d.product.marketing_authorisations)
+
+
+def marketed_anywhere(d: Dossier) -> bool:
+    """the product is or has been marketed in some country (product.marketed_countries)"""
+    return bool(d.product.marketed_countries)
+
+
+def said_authorised(d: Dossier) -> bool:
+    """the EU application says the IMP is authorised (eu.imp_authorised, or a simplified-IMPD scenario for an authorised IMP)"""
+    from dossier.model.administrative import SimplifiedScenario as S
+
+    authorised = {S.authorised_within_smpc, S.authorised_outside_smpc, S.authorised_modified}
+    return d.eu.imp_authorised is True or d.eu.simplified_impd in authorised
+
+
+def confirmatory_phase(d: Dossier) -> bool:
+    """the submission includes a phase 3 (confirmatory) trial"""
+    return Phase.phase_3 in d.submission.phases
+
+
 def simplified_impd(d: Dossier) -> bool:
     """a simplified IMPD is submitted (Annex I Table 1)"""
     return d.eu.simplified_impd is not None
@@ -279,6 +304,10 @@ CONDITIONS: dict[str, Condition] = {
         impd_needs_p,
         impd_needs_se,
         simplified_impd,
+        authorised_anywhere,
+        marketed_anywhere,
+        said_authorised,
+        confirmatory_phase,
     )
 }
 
@@ -288,6 +317,7 @@ READS: dict[str, tuple[str, ...]] = {
     "first_in_human": ("eu.cover_letter.first_in_human",),
     "integral_device": ("product.devices",),
     "phase_1": ("submission.phases",),
+    "confirmatory_phase": ("submission.phases",),
     "commercial_ind": ("us.ind_category",),
 }
 """Facts a condition reads that the YAML may leave out. When one is not stated the condition

@@ -9,6 +9,7 @@ import pypdf
 import pytest
 
 from dossier import api
+from dossier.findings import Severity
 from dossier.model.base import Dose, Volume, WeightBand
 from tests.conftest import EXAMPLES, rules_of
 
@@ -119,30 +120,53 @@ def test_a_surgical_route_among_several_switches_the_surgical_requirements_on(ro
 
 
 def test_regulatory_history_is_shown_where_previous_human_experience_is(msc, tmp_path):
-    """Issue 14: a product authorised elsewhere shows its authorisations and orphan designations."""
+    """Issue 14: a product authorised elsewhere shows its authorisations, designations, earlier
+    procedures and partners: the IND in 2.5, the IMPD in its particulars (SE.2 points there). Each
+    region's document shows its own region's columns only (NDC in the US, additional monitoring
+    in the EU), and US documents print the proper name with FDA's suffix."""
     path = msc
     text = path.read_text(encoding="utf-8")
     history = (
+        "  inn: velastrocel\n"
+        "  proper_name_suffix: qzrt\n"
         "  marketing_authorisations:\n"
-        "    - {jurisdiction: Japan, number: 23000AMX00001, date: 2021-09-27, holder: Seirin Cell Therapeutics K.K., indication: complex perianal fistula, type: conditional, status: valid}\n"
-        "    - {jurisdiction: EU (centralised), number: EU/1/21/1599, date: 2021-03-23, type: conditional, status: withdrawn, status_date: 2024-12-15, status_reason: not renewed by the holder (commercial reasons)}\n"
+        "    - {jurisdiction: JP, procedure: conditional and time-limited approval, number: 23000AMX00001, date: 2021-09-27, holder: Seirin Cell Therapeutics K.K., indication: complex perianal fistula, type: conditional, status: valid, ndc: [69866-1030-1],\n"
+        "       dose: {value: 1.2e8, entity: viable cells, basis: flat}, sources: [{citation: PMDA review report 23000AMX00001, locator: section 7.R.5}]}\n"
+        "    - {jurisdiction: EU, procedure: centralised, number: EU/1/21/1599, date: 2021-03-23, type: conditional, status: withdrawn, status_date: 2024-12-15, status_reason: not renewed by the holder (commercial reasons), additional_monitoring: true}\n"
         "  orphan_designations:\n"
         "    - {jurisdiction: EU, number: EU/3/19/2145, date: 2019-05-20, condition: anal fistula}\n"
+        "  procedures:\n"
+        "    - {jurisdiction: EU, kind: PRIME eligibility, reference: EMEA/H/PRIME/0042, date: 2018-06-28, outcome: granted}\n"
+        "  partners:\n"
+        "    - {name: Seirin Cell Therapeutics K.K., role: licensee, territories: [JP], scope: development and commercialisation in Japan, since: 2017-04-01}\n"
         "  atc_code: L04AX\n"
     )
     assert "\n  withdrawn_countries:" in text
     path.write_text(text.replace("\n  withdrawn_countries:", "\n" + history.rstrip("\n") + "\n  withdrawn_countries:", 1), encoding="utf-8")
-    for target, section in (("impd", "SE.2"), ("ind", "2.5")):
+    assert not [f for f in api.load(path).findings if f.severity is Severity.ERROR]
+    pages = {}
+    for target in ("impd", "ind"):
         out = tmp_path / f"{target}.html"
-        api.build(path, target, output=out, fmt="html", section=section)
-        html = out.read_text(encoding="utf-8")
+        api.build(path, target, output=out, fmt="html")
+        pages[target] = html = out.read_text(encoding="utf-8")
         assert "EU/1/21/1599" in html and "withdrawn" in html and "not renewed by the holder" in html, target
         assert "Seirin Cell Therapeutics K.K." in html and "EU/3/19/2145" in html, target
+        assert "European Union (centralised)" in html and "Japan (conditional and time-limited approval)" in html, target
+        assert "EMEA/H/PRIME/0042" in html and "development and commercialisation in Japan" in html, target
+        assert "1.2 × 10⁸ viable cells" in html and "PMDA review report 23000AMX00001, section 7.R.5" in html, target
+    assert "69866-1030-1" in pages["ind"] and "69866-1030-1" not in pages["impd"]
+    assert "Additional monitoring" in pages["impd"] and "Additional monitoring" not in pages["ind"]
+    assert "velastrocel-qzrt" in pages["ind"] and "velastrocel-qzrt" not in pages["impd"] and "velastrocel" in pages["impd"]
+    se2 = pages["impd"].split('id="se-2"' if 'id="se-2"' in pages["impd"] else "Previous clinical trials and human experience", 1)[1]
+    assert "listed in the product and trial particulars" in se2
 
     assert api.load(path).dossier.product.atc_code == "L04AX"
-    bad = path.read_text(encoding="utf-8").replace("atc_code: L04AX", "atc_code: L4AX")
-    path.write_text(bad, encoding="utf-8")
-    assert any(f.path == "product.atc_code" for f in api.load(path).findings)
+    for good, bad, where in (("atc_code: L04AX", "atc_code: L4AX", "product.atc_code"),
+                             ("jurisdiction: JP", "jurisdiction: Japan", "product.marketing_authorisations[0].jurisdiction"),
+                             ("ndc: [69866-1030-1]", "ndc: [6986610301]", "product.marketing_authorisations[0].ndc[0]"),
+                             ("proper_name_suffix: qzrt", "proper_name_suffix: -qzrt", "product.proper_name_suffix")):
+        path.write_text(text.replace("\n  withdrawn_countries:", "\n" + history.replace(good, bad).rstrip("\n") + "\n  withdrawn_countries:", 1), encoding="utf-8")
+        assert any(f.path == where and f.severity is Severity.ERROR for f in api.load(path).findings), bad
 
 
 def test_clinical_studies_are_records_in_the_listing_and_the_human_experience(msc, tmp_path):

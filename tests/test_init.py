@@ -75,3 +75,12 @@ def test_placeholder_is_an_error_where_it_stands_but_validation_goes_on(tmp_path
 def test_values_that_merely_contain_angle_brackets_are_not_placeholders(text):
     result = load_text(json.dumps({"v": text}), "t.yaml")
     assert not [f for f in result.findings if f.rule == "INPUT-PLACEHOLDER"]
+
+
+def test_init_help_names_every_starter(capsys):
+    """The --modality help is written by hand (loading the starter data at import would slow every
+    command): it must still name each starter there is."""
+    code, out, _ = run(capsys, "init", "--help")
+    assert code == 0
+    help_text = " ".join(out.split())
+    assert all(name in help_text for name in starters.modalities()), help_text

@@ -53,6 +53,7 @@ def violations(kind: str, d: Dossier, **params):
 STUDY = {"id": "TOX-1", "title": "t", "type": "single-dose toxicity", "species": "mouse", "route": "iv", "key_findings": "k"}
 DP = {"name": "P", "description": "d"}
 LOT = {"id": "L1", "material": "drug_product", "process_version": "1", "uses": ["clinical"]}
+MA_EU = {"jurisdiction": "EU", "number": "EU/1/22/1701", "status": "valid"}
 SOA = {"visits": ["Screening", "Day 0"], "assessments": [{"name": "CBC", "visits": ["Screening"]}]}
 TEST = {"test": "t", "category": "sterility", "method": "m", "acceptance": "a"}
 
@@ -204,6 +205,15 @@ CASES = [
     ("region-markers", dossier(labels=[{"packaging": "outer", "region": "us", "text": "Caution: New Drug—Limited by Federal (or United States) law"}]), REGION_EU, 0),
     ("region-markers", dossier(labels=[{"packaging": "outer", "region": "eu", "text": "Caution: New Drug—Limited by Federal (or United States) law"}]), REGION_EU, 1),
     ("region-markers", dossier(us={"ind_number": "USP <71>"}), REGION_EU, 0),
+    # authorisation-status: what the EU application says against the product's authorisations
+    ("authorisation-status", dossier(eu={"imp_authorised": True}, product__marketing_authorisations=[MA_EU]), {}, 0),
+    ("authorisation-status", dossier(eu={"imp_authorised": True}, product__marketing_authorisations=[{**MA_EU, "status": "withdrawn"}]), {}, 1),
+    ("authorisation-status", dossier(eu={"imp_authorised": True}, product__marketing_authorisations=[{**MA_EU, "jurisdiction": "JP"}]), {}, 1),
+    ("authorisation-status", dossier(eu={"imp_authorised": True}, product__marketing_authorisations=[{**MA_EU, "jurisdiction": "DE"}]), {}, 0),
+    ("authorisation-status", dossier(eu={"imp_authorised": False}, product__marketing_authorisations=[MA_EU, {**MA_EU, "jurisdiction": "US"}]), {}, 1),
+    ("authorisation-status", dossier(eu={"imp_authorised": False}, product__marketing_authorisations=[{**MA_EU, "jurisdiction": "US"}]), {}, 0),
+    ("authorisation-status", dossier(eu={"simplified_impd": "authorised, used outside the SmPC"}, product__marketing_authorisations=[{**MA_EU, "jurisdiction": "JP"}]), {}, 0),
+    ("authorisation-status", dossier(eu={"simplified_impd": "authorised, used outside the SmPC"}), {}, 1),
 ]
 
 

@@ -464,6 +464,39 @@ class DocumentRef(Strict):
         return ", ".join(bits)
 
 
+class SourceKind(str, enum.Enum):
+    publication = "publication"
+    label = "label or product information"
+    assessment_report = "assessment report"
+    study_report = "study report"
+    registry = "trial registry"
+    company_document = "company document"
+    other = "other"
+
+
+class Source(Strict):
+    """Where a fact came from: ``{citation: "EPAR EMEA/H/C/004480", locator: "section 2.5.2", kind:
+    assessment report}``. Shown with the record in the documents and by `dossier map PATH`."""
+
+    citation: Text
+    """The document cited: a report number, a label, a publication (authors, year, journal)."""
+    locator: Text | None = None
+    """Where in it: a section, table, page or figure."""
+    kind: SourceKind | None = None
+    url: Text | None = None
+    """A link or DOI, e.g. 'https://doi.org/10.1056/NEJMoa1709866'."""
+
+    def __str__(self) -> str:
+        return ", ".join(x for x in (self.citation, self.locator) if x)
+
+
+Sources = Annotated[
+    list[Source],
+    Field(description="Where the facts of this record came from (report, label section, publication): shown with the record in the documents and by `dossier map PATH`."),
+]
+"""The `sources:` list a record may carry."""
+
+
 class Table(Strict):
     """A small data table (e.g. a tabulation of study results)."""
 

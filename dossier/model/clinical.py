@@ -5,11 +5,11 @@ import datetime as dt
 import enum
 from typing import Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, field_validator
 
 from dossier.model.administrative import Phase
 from dossier.model.identifiers import NCTNumber
-from dossier.model.base import Address, Bool, Dose, DocumentRef, Duration, Id, Markdown, Narrative, Organisation, Strict, Text, Volume, WeightBand
+from dossier.model.base import Address, Bool, Dose, DoseBasis, DocumentRef, Duration, Id, Markdown, Narrative, Organisation, Sources, Strict, Text, Volume, WeightBand
 
 
 class InvestigationalPlan(Strict):
@@ -73,8 +73,21 @@ class DoseLevel(Strict):
     dose: {value: 1.0e8, up_to: 2.5e8, entity: ..., basis: flat}}]``."""
     volume: Volume | None = None
     """Volume administered (e.g. 10–70 mL per bag, 0.3 mL per eye)."""
+    total: Dose | None = None
+    """The most one patient receives in all (flat), when it differs from the dose: e.g. both eyes
+    (2 × 1.5 × 10¹¹ vg = 3.0 × 10¹¹ vg)."""
+    population: Text | None = None
+    """Who this dose is for when the protocol doses groups differently, e.g. 'paediatric and young
+    adult B-ALL' or 'DLBCL'."""
     subjects: Text | None = None
     """Planned number of subjects, e.g. '3-6'."""
+
+    @field_validator("total")
+    @classmethod
+    def _total_is_flat(cls, total):
+        if total is not None and total.basis is not None and total.basis is not DoseBasis.flat:
+            raise ValueError(f"total is what one patient receives in all: give it with basis flat (not {total.basis.value})")
+        return total
 
     def dose_text(self) -> str:
         """The dose as a document states it, weight bands included."""
@@ -94,6 +107,24 @@ class Agent(Strict):
     """Days relative to infusion, e.g. 'Day -5 to Day -3'."""
 
 
+class SequentialAdministration(Strict):
+    """Doses given to several sites one after the other: ``{sites: [first eye, second eye],
+    min_interval: {value: 6, unit: days}, max_interval: {value: 18, unit: days}}``."""
+
+    sites: list[Text] = Field(min_length=2)
+    """The sites in the order treated, e.g. 'first eye (worse-seeing)', 'second eye'."""
+    min_interval: Duration
+    """The shortest time between two administrations."""
+    max_interval: Duration | None = None
+    """The longest time allowed between two administrations, if any."""
+    note: Narrative | None = None
+    """Conditions for treating the next site (e.g. no unresolved inflammation in the first eye)."""
+
+    def __str__(self) -> str:
+        gap = f"at least {self.min_interval}" + (f" and at most {self.max_interval}" if self.max_interval else "")
+        return f"{', then '.join(self.sites)}; {gap} apart"
+
+
 class Treatment(Strict):
     dose_levels: list[DoseLevel] = Field(min_length=1)
     max_dose: Dose | None = None
@@ -111,6 +142,8 @@ class Treatment(Strict):
     """Why this conditioning regimen and intensity, and how exposure is monitored (e.g. busulfan AUC targeting)."""
     bridging_therapy: Narrative | None = None
     premedication: Narrative | None = None
+    sequential: SequentialAdministration | None = None
+    """Administration to more than one site one after the other (e.g. one eye, then the other)."""
 
 
 class Escalation(Strict):
@@ -275,6 +308,7 @@ class Protocol(Strict):
     selection_assays: list[SelectionAssay] = Field(default_factory=list)
     """Assays whose result decides who may enrol (e.g. a CD19 or HLA test): each is an
     investigational device unless cleared or approved, with its device status."""
+    sources: Sources = Field(default_factory=list)
 
 
 class StudyPhase(str, enum.Enum):
@@ -326,6 +360,7 @@ class ClinicalStudy(Strict):
     """Planned follow-up of each subject (may be answered not yet known)."""
     results: Narrative | None = None
     """Key results with their statistics (or where they stand)."""
+    sources: Sources = Field(default_factory=list)
 
 
 class InvestigatorsBrochure(Strict):

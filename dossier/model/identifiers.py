@@ -126,3 +126,39 @@ def _atc(value: str) -> str:
 
 ATCCode = Annotated[str, AfterValidator(_atc), Field(json_schema_extra={"pattern": "^[A-V]\\d{2}([A-Z]([A-Z](\\d{2})?)?)?$"})]
 """WHO ATC code from the therapeutic subgroup down (L01, L01X, L01XL, L01XL03)."""
+
+
+def _jurisdiction(value: str) -> str:
+    return value if value == "EU" else _country(value)
+
+
+Jurisdiction = Annotated[str, AfterValidator(_jurisdiction), Field(json_schema_extra={"pattern": "^[A-Z]{2}$"})]
+"""Where a procedure took place: EU (the Union, e.g. a centralised authorisation) or an ISO 3166-1
+alpha-2 country code (US, JP, GB, CH)."""
+
+
+def jurisdiction_name(code: str) -> str:
+    """'EU' -> 'European Union'; 'JP' -> 'Japan'; an unknown code unchanged."""
+    return "European Union" if code == "EU" else countries().get(code, code)
+
+
+def _ndc(value: str) -> str:
+    parts = value.split("-")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts) or len("".join(parts)) not in (10, 11):
+        raise ValueError(f"{value!r} is not a National Drug Code: labeler, product and package segments of digits separated by hyphens, 10 digits in all (e.g. 69866-1030-1) or 11 in the 5-4-2 billing form")
+    return value
+
+
+NDC = Annotated[str, AfterValidator(_ndc), Field(json_schema_extra={"pattern": "^\\d+-\\d+-\\d+$"})]
+"""A US National Drug Code with its hyphens (labeler-product-package), e.g. 69866-1030-1."""
+
+
+def _suffix(value: str) -> str:
+    if not re.fullmatch(r"[a-z]{4}", value):
+        raise ValueError(f"{value!r} is not a biological product suffix: four lower-case letters without the hyphen (e.g. xioi)")
+    return value
+
+
+ProperNameSuffix = Annotated[str, AfterValidator(_suffix), Field(json_schema_extra={"pattern": "^[a-z]{4}$"})]
+"""FDA's four-letter suffix of a biological product's proper name (e.g. 'xioi' in
+'onasemnogene abeparvovec-xioi')."""

@@ -5,7 +5,7 @@ import enum
 
 from pydantic import Field
 
-from dossier.model.base import Bool, Dose, DocumentRef, Duration, Id, Markdown, Narrative, Organisation, Person, Strict, Table, Text
+from dossier.model.base import Bool, Dose, DocumentRef, Duration, Id, Markdown, Narrative, Organisation, Person, Sources, Strict, Table, Text
 
 
 class StudyType(str, enum.Enum):
@@ -81,6 +81,7 @@ class Study(Strict):
     """What was tested, when it matters that it is or is not the clinical product."""
     test_article_differences: Narrative | None = None
     """How the test article differs from the clinical product and why the data still apply."""
+    sources: Sources = Field(default_factory=list)
 
 
 class OmittedStudy(Strict):

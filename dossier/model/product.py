@@ -6,8 +6,8 @@ import enum
 
 from pydantic import Field
 
-from dossier.model.base import Bool, Markdown, Narrative, Strict, Text
-from dossier.model.identifiers import ATCCode
+from dossier.model.base import Bool, Dose, Markdown, Narrative, Sources, Strict, Text
+from dossier.model.identifiers import ATCCode, NDC, Jurisdiction, ProperNameSuffix
 
 
 class EUClass(str, enum.Enum):
@@ -196,31 +196,87 @@ class AuthorisationStatus(str, enum.Enum):
 class MarketingAuthorisation(Strict):
     """A marketing authorisation (or licence) of this product anywhere: its regulatory history."""
 
-    jurisdiction: Text
-    """Who granted it, e.g. 'EU (centralised)', 'US (BLA)', 'Japan'."""
+    jurisdiction: Jurisdiction
+    """Who granted it: EU (a Union authorisation) or the country code (US, JP, CH, GB ...)."""
+    procedure: Text | None = None
+    """e.g. 'centralised', 'BLA', 'national'."""
     number: Text | None = None
     """e.g. 'EU/1/18/1297', 'BLA 125646'."""
     date: dt.date | None = None
     holder: Text | None = None
     """The marketing authorisation holder (who may not be the sponsor)."""
     indication: Text | None = None
+    dose: Dose | None = None
+    """The authorised dose for this indication, when the dose differs by indication."""
     type: AuthorisationType | None = None
     status: AuthorisationStatus
     status_date: dt.date | None = None
     """When the status took effect (for a suspension, withdrawal or expiry)."""
     status_reason: Text | None = None
     """Why it was suspended, withdrawn, expired or refused (commercial, safety, efficacy, ...)."""
+    additional_monitoring: Bool | None = None
+    """EU: on the list of medicinal products subject to additional monitoring (the black triangle;
+    Regulation (EC) No 726/2004 Art 23)."""
+    ndc: list[NDC] = Field(default_factory=list)
+    """US: the National Drug Codes of the listed packages, e.g. 69866-1030-1."""
+    sources: Sources = Field(default_factory=list)
+
+    def __str__(self) -> str:
+        from dossier.model.identifiers import jurisdiction_name
+
+        bits = [jurisdiction_name(self.jurisdiction), self.number]
+        return " ".join(b for b in bits if b)
 
 
 class OrphanDesignation(Strict):
     """An orphan designation, one per condition and jurisdiction."""
 
-    jurisdiction: Text
-    """e.g. 'EU', 'US'."""
+    jurisdiction: Jurisdiction
+    """EU or the country code (US, JP ...)."""
     number: Text | None = None
     """e.g. 'EU/3/19/2145', 'DRU-2019-6912'."""
     date: dt.date | None = None
     condition: Text
+    sources: Sources = Field(default_factory=list)
+
+
+class RegulatoryProcedure(Strict):
+    """An earlier regulatory procedure or designation other than a marketing authorisation or an
+    orphan designation: scientific advice, PRIME, RMAT or breakthrough designation, a paediatric
+    investigation plan, an application withdrawn or refused."""
+
+    jurisdiction: Jurisdiction
+    kind: Text
+    """What it was, e.g. 'PRIME eligibility', 'RMAT designation', 'scientific advice', 'MAA'."""
+    reference: Text | None = None
+    """Procedure number, e.g. 'EMEA/H/SA/4321/1/2020/III'."""
+    date: dt.date | None = None
+    outcome: Text | None = None
+    """e.g. 'granted', 'withdrawn by the applicant before opinion', 'advice followed'."""
+    sources: Sources = Field(default_factory=list)
+
+
+class PartnerRole(str, enum.Enum):
+    licensor = "licensor"
+    licensee = "licensee"
+    co_developer = "co-developer"
+    marketing_authorisation_holder = "marketing authorisation holder"
+    distributor = "distributor"
+    contract_manufacturer = "contract manufacturer"
+
+
+class Partner(Strict):
+    """A company with rights or duties in the product besides the sponsor (licensor, licensee,
+    co-developer, the holder of an authorisation elsewhere)."""
+
+    name: Text
+    role: PartnerRole
+    territories: list[Jurisdiction] = Field(default_factory=list)
+    """Where the role holds (EU, US, JP ...); an empty list: worldwide or not territorial."""
+    scope: Text | None = None
+    """What the agreement covers, e.g. 'development and commercialisation in Japan'."""
+    since: dt.date | None = None
+    sources: Sources = Field(default_factory=list)
 
 
 class Product(Strict):
@@ -232,6 +288,9 @@ class Product(Strict):
     """Full proper or descriptive name."""
     inn: Text | None = None
     """INN / USAN, if assigned."""
+    proper_name_suffix: ProperNameSuffix | None = None
+    """US: FDA's four-letter suffix of the proper name (e.g. 'xioi'); US documents show the
+    proper name as the INN with the suffix ('... abeparvovec-xioi')."""
     trade_name: Text | None = None
     pharmacological_class: Text | None = None
     description: Narrative | None = None
@@ -262,6 +321,20 @@ class Product(Strict):
     marketing_authorisations: list[MarketingAuthorisation] = Field(default_factory=list)
     """Marketing authorisations anywhere, with their status (an empty list: none)."""
     orphan_designations: list[OrphanDesignation] = Field(default_factory=list)
+    """Orphan designations, one per condition and jurisdiction (an empty list: none)."""
+    procedures: list[RegulatoryProcedure] = Field(default_factory=list)
+    """Earlier regulatory procedures and designations (scientific advice, PRIME, RMAT, a withdrawn
+    application); an empty list: none."""
+    partners: list[Partner] = Field(default_factory=list)
+    """Licensors, licensees, co-developers and authorisation holders other than the sponsor."""
     atc_code: ATCCode | None = None
     """WHO ATC code, any level (e.g. 'L01XL', 'L01XL03')."""
     marketed_countries: list[Text] = Field(default_factory=list)
+    sources: Sources = Field(default_factory=list)
+
+    def nonproprietary_name(self, region: str | None) -> str | None:
+        """The INN as the region's documents print it: in the US with FDA's suffix, when given."""
+        if self.inn and region == "us" and self.proper_name_suffix:
+            return f"{self.inn}-{self.proper_name_suffix}"
+        return self.inn
+

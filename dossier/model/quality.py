@@ -6,7 +6,7 @@ import enum
 
 from pydantic import Field
 
-from dossier.model.base import Bool, Address, DoseBasis, DoseEntity, Duration, Id, Markdown, Narrative, Organisation, Strict, Table, TemperatureRange, Text
+from dossier.model.base import Bool, Address, DoseBasis, DoseEntity, Duration, Id, Markdown, Narrative, Organisation, Sources, Strict, Table, TemperatureRange, Text
 
 
 class Manufacturer(Strict):
@@ -62,6 +62,7 @@ class ProcessStep(Strict):
     hold_condition: Text | None = None
     parameters: list[ProcessParameter] = Field(default_factory=list)
     """Process parameters with their ranges (critical ones linked to the attributes they affect)."""
+    sources: Sources = Field(default_factory=list)
 
 
 class Process(Strict):
@@ -108,6 +109,7 @@ class Material(Strict):
     from_patient: Bool | None = None
     """true for the patient's own cells or tissue (the starting material of an autologous product):
     they are not tested like a donor's or a supplier's material of human origin."""
+    sources: Sources = Field(default_factory=list)
 
 
 class DonorTest(Strict):
@@ -236,6 +238,7 @@ class Procedure(Strict):
     principle: Markdown
     status: MethodStatus
     validation_summary: Narrative | None = None
+    sources: Sources = Field(default_factory=list)
 
 
 class Impurity(Strict):
@@ -259,12 +262,34 @@ class EditingCharacterisation(Strict):
     """Residual nuclease protein, mRNA or guide RNA in the product."""
 
 
+class PotencyAssurance(Strict):
+    """How potency is measured and assured as development goes on: the assays that reflect the
+    mechanism of action, how far they are developed, and what links them to clinical effect
+    (21 CFR 600.3(s) and 610.10; FDA Potency Tests for Cellular and Gene Therapy Products (2011)
+    and the draft Potency Assurance for Cellular and Gene Therapy Products (2023))."""
+
+    mechanism: Markdown
+    """The mechanism of action (or the biological activity) the assays measure."""
+    assays: list[Text] = Field(min_length=1)
+    """The assays of the potency strategy, one or a matrix, e.g. 'IFN-γ release on CD19+ target
+    cells', 'transgene expression in HEK293 cells'."""
+    development: Markdown
+    """Where the assays stand and how they got there: qualification or validation, reference
+    material, changes between clinical phases, the plan to validate before confirmatory trials."""
+    clinical_correlation: Narrative | None = None
+    """What links the assay result to clinical effect (correlation analyses, exposure-response),
+    or why none is available yet."""
+    sources: Sources = Field(default_factory=list)
+
+
 class Characterisation(Strict):
     structure: Markdown
     """Elucidation of structure and other characteristics (3.2.S.3.1)."""
     impurities: list[Impurity] = Field(default_factory=list)
     editing: EditingCharacterisation | None = None
     """Genome-edited products only."""
+    potency: PotencyAssurance | None = None
+    """Biological activity and the development of the potency assays."""
 
 
 class StudyKind(str, enum.Enum):
@@ -284,6 +309,7 @@ class StabilityStudy(Strict):
     status: Text
     """e.g. 'ongoing, 12 months completed', 'complete'."""
     results: Narrative | None = None
+    sources: Sources = Field(default_factory=list)
 
 
 class InUseCondition(Strict):
@@ -354,6 +380,7 @@ class DrugSubstance(Strict):
     reference_standards: Narrative | None = None
     container_closure: ContainerClosure | None = None
     stability: Stability | None = None
+    sources: Sources = Field(default_factory=list)
 
     @property
     def lot_key(self) -> str:
@@ -413,6 +440,7 @@ class DrugProduct(Strict):
     stability: Stability | None = None
     site_handling: Narrative | None = None
     """Handling at the clinical site: thaw, dilution, transport to bedside, hold times."""
+    sources: Sources = Field(default_factory=list)
 
     @property
     def lot_key(self) -> str:
@@ -445,6 +473,7 @@ class Lot(Strict):
     scale: Text | None = None
     uses: list[LotUse] = Field(min_length=1)
     results: list[LotResult] = Field(default_factory=list)
+    sources: Sources = Field(default_factory=list)
 
 
 class Appendices(Strict):

@@ -67,3 +67,68 @@ def as_markdown() -> str:
         cells = [", ".join(per_pack.get(n, [])) or "—" for n in names]
         lines.append(f"| `{path}` | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+def recorded_sources(d) -> list[tuple[tuple, list]]:
+    """(YAML path, sources) of every record of the dossier that names where its facts came from."""
+    from pydantic import BaseModel
+
+    out: list[tuple[tuple, list]] = []
+
+    def walk(obj, path: tuple) -> None:
+        if isinstance(obj, BaseModel):
+            if getattr(obj, "sources", None):
+                out.append((path, list(obj.sources)))
+            for name in type(obj).model_fields:
+                if name != "sources":
+                    walk(getattr(obj, name), (*path, name))
+        elif isinstance(obj, (list, tuple)):
+            for i, item in enumerate(obj):
+                walk(item, (*path, i))
+
+    walk(d, ())
+    return out
+
+
+def _generic(path: tuple) -> str:
+    text = ""
+    for part in path:
+        text += "[]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+def sections_using(path: tuple, table: dict[str, dict[str, list[str]]]) -> dict[str, list[str]]:
+    """pack -> section ids that use the record at `path` or any fact inside it."""
+    generic = _generic(path)
+    out: dict[str, set[str]] = defaultdict(set)
+    for fact, per_pack in table.items():
+        if fact == generic or fact.startswith(generic + ".") or fact.startswith(generic + "[]") or generic.startswith(fact + ".") or generic.startswith(fact + "[]"):
+            for name, ids in per_pack.items():
+                out[name].update(ids)
+    return {name: sorted(ids, key=_order(load_pack(name).sections).index) for name, ids in out.items()}
+
+
+def sources_markdown(d, smap, display: str) -> str:
+    """The sources recorded in one dossier, with where each record is and which sections use it."""
+    from dossier.io.yamlsource import format_path
+
+    names = available()
+    table = fact_map()
+    found = recorded_sources(d)
+    lines = [
+        "",
+        f"## Sources recorded in {display}",
+        "",
+    ]
+    if not found:
+        return "\n".join(lines + ["No record of this dossier names its sources (`sources:`).", ""])
+    lines += [
+        "| record | where | sources | " + " | ".join(n.upper() for n in names) + " |",
+        "|---|---|---|" + "---|" * len(names),
+    ]
+    for path, sources in found:
+        used = sections_using(path, table)
+        cited = "; ".join(str(s).replace("|", "\\|") + (f" <{s.url}>" if s.url else "") for s in sources)
+        cells = [", ".join(used.get(n, [])) or "—" for n in names]
+        lines.append(f"| `{format_path(path)}` | {smap.locate(path)} | {cited} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"

@@ -113,6 +113,9 @@ class Requirement(_Strict):
     otherwise: str | None = None
     """Another fact path that meets the requirement when `path` is not given, e.g. the nonclinical
     studies or, for a product with none, their omissions stated with reasons."""
+    none_is_an_answer: bool = False
+    """A list the YAML gives empty meets the requirement: the regulation asks for a list that may
+    be empty (countries where marketed), so "none" is an answer; left out is still missing."""
 
 
 class ItemTitle(_Strict):

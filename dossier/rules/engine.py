@@ -52,9 +52,23 @@ def evaluate(node: Node, d: Dossier) -> list[tuple[Requirement, tuple, bool, obj
         relative, path = factpath.split_relative(req.path)
         root, base = (node.item, node.item_path) if relative else (d, ())
         for where, value in factpath.resolve(root, path, base):
-            ok = factpath.present(value) or (req.otherwise is not None and _present_anywhere(d, req.otherwise))
+            ok = (
+                factpath.present(value)
+                or (req.none_is_an_answer and value == [] and _given(root, where[len(base):]))
+                or (req.otherwise is not None and _present_anywhere(d, req.otherwise))
+            )
             out.append((req, where, ok, value))
     return out
+
+
+def _given(root, where: tuple) -> bool:
+    """The YAML gives the field at `where` (relative to `root`), an empty list included."""
+    obj = root
+    for step in where[:-1]:
+        obj = obj[step] if isinstance(step, int) else getattr(obj, step, None)
+        if obj is None:
+            return False
+    return hasattr(obj, "told") and obj.told(where[-1]) == "given"
 
 
 def _present_anywhere(d: Dossier, path: str) -> bool:

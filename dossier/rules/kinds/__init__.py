@@ -41,6 +41,7 @@ _MODULES = (
     "present_in_any",
     "protocol_references",
     "qp_declarations",
+    "authorisation_status",
     "region_markers",
     "release_categories",
     "safety_method_status",
