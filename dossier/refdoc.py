@@ -47,8 +47,9 @@ def yaml_reference() -> str:
         "# Dossier YAML reference",
         "",
         "Generated from the model's field documentation by `python -m dossier.refdoc`; do not edit by hand.",
-        "Every mapping rejects unknown keys. Narrative fields (marked Markdown) take CommonMark with tables;",
-        "raw HTML is shown as text. Whether a field is *required for a submission* is decided by the pack",
+        "Every mapping rejects unknown keys. Narrative fields (marked Markdown) take the Markdown subset of",
+        "[narrative-markdown.md](narrative-markdown.md) (lists, emphasis, links, tables, ^superscript^, ~subscript~;",
+        "a line starting with >, #, + or 1) stays text); raw HTML is shown as text. Whether a field is *required for a submission* is decided by the pack",
         "(`dossier check --target ind|impd` names each missing fact, its section and its source).",
         "",
     ]

@@ -45,7 +45,7 @@ Prose = Annotated[
     StringConstraints(min_length=1),
     Field(json_schema_extra={"contentMediaType": "text/markdown"}),
 ]
-"""Narrative text in CommonMark (tables allowed; raw HTML is shown as text)."""
+"""Narrative text in the Markdown subset of docs/narrative-markdown.md: lists, emphasis, links, tables, ^superscript^ and ~subscript~; a line starting with >, #, + or 1) stays text."""
 
 class _NAReason(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -86,7 +86,7 @@ class Regional(BaseModel):
 
 
 Markdown = Prose | Regional
-"""Narrative text in CommonMark, shared by every region or given per region (``{us:, eu:}``)."""
+"""Narrative text (the Markdown subset of docs/narrative-markdown.md), shared by every region or given per region (``{us:, eu:}``)."""
 
 Narrative = Prose | NotApplicable | Regional
 """Markdown narrative (shared or per region), or ``{not_applicable: {reason: ...}}`` when it

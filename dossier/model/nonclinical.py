@@ -51,7 +51,7 @@ class Study(Strict):
     title: Text
     type: StudyType
     species: Text
-    """Species and strain, e.g. 'NSG mouse (NOD.Cg-Prkdc^scid Il2rg^tm1Wjl/SzJ)'."""
+    """Species and strain, e.g. 'NSG mouse (NOD.Cg-Prkdc^scid^ Il2rg^tm1Wjl^/SzJ)' (^...^ is superscript)."""
     model: Text | None = None
     """Disease model, e.g. 'Nalm-6 disseminated leukaemia xenograft'."""
     route: Text

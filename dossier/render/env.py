@@ -22,7 +22,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from dossier.model.base import sci
 from dossier.model.identifiers import jurisdiction_name
 from dossier.packs.manifest import UNVERIFIED
-from dossier.render.markdown import render_markdown
+from dossier.render.markdown import render_markdown, render_scripts
 from dossier.resources import templates_dir
 
 
@@ -221,7 +221,7 @@ def make_env(date_format: str = "%-d %B %Y", language: str = "en-GB") -> Sandbox
         keep_trailing_newline=False,
     )
     env.dossier_language = language
-    env.filters.update(md=render_markdown, v=_value, date=_date_filter(date_format), sci=sci, yesno=_yesno, stated=_stated, join=_join, jurisdiction=jurisdiction_name)
+    env.filters.update(md=render_markdown, scripts=render_scripts, v=_value, date=_date_filter(date_format), sci=sci, yesno=_yesno, stated=_stated, join=_join, jurisdiction=jurisdiction_name)
     env.tests["lower_startswith"] = lambda value, prefix: str(value or "").lower().startswith(prefix)
     env.globals.update(jurisdiction_name=jurisdiction_name, annex_vi_particulars=_annex_vi_particulars(), not_stated=NOT_STATED, said=_said, unverified_marker=UNVERIFIED, atmp_classification=_classification, describe_conditions=_describe, us_place_of_business=_place_of_business)
     return env
