@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,7 +73,29 @@ def _show(node: Node, d: Dossier) -> list[tuple[str, Any]]:
 def render_html(pack: Pack, d: Dossier, nodes: list[Node], options: RenderOptions) -> str:
     env = make_env(pack.date_format, pack.language)
     context = _context(pack, d, nodes, options)
-    return env.get_template("_base/document.html.j2").render(context)
+    return breakable_long_tokens(env.get_template("_base/document.html.j2").render(context))
+
+
+LONG_TOKEN = 30
+"""Characters without a space from which a token (a sequence, a URL, a long code) may break
+anywhere: shorter words never break inside, longer ones never run off the page."""
+_TEXT_NODE = re.compile(r">([^<]+)<")
+_LONG = re.compile(r"[^\s<>]{%d,}" % LONG_TOKEN)
+
+
+def breakable_long_tokens(html: str) -> str:
+    """Wrap each long unbroken token of the body's text in <span class="tok">, which may break
+    between any two characters (print.css): a 400-nucleotide sequence or a long URL wraps inside
+    its cell or line instead of running past the margin, and its text is unchanged (no
+    characters are inserted, so it copies out of the PDF as written)."""
+    head_end = html.find("</head>")
+    if head_end < 0:
+        head_end = 0
+
+    def text(m: re.Match) -> str:
+        return ">" + _LONG.sub(lambda t: f'<span class="tok">{t.group(0)}</span>', m.group(1)) + "<"
+
+    return html[:head_end] + _TEXT_NODE.sub(text, html[head_end:])
 
 
 def _context(pack: Pack, d: Dossier, nodes: list[Node], options: RenderOptions) -> dict:

@@ -50,11 +50,41 @@ def render_raw(html: str, extra_roots: list[Path] | None = None) -> bytes:
     """Lay out `html` with WeasyPrint (sandboxed fetcher, bundled fonts embedded whole)."""
     base = templates_dir() / "_base"
     fetcher = SandboxFetcher([templates_dir(), *(extra_roots or [])])
+    options = {"full_fonts": True, "pdf_version": "1.7"}
     try:
-        document = HTML(string=html, base_url=str(base) + "/", url_fetcher=fetcher)
-        return document.write_pdf(font_config=FontConfiguration(), full_fonts=True, pdf_version="1.7")
+        document = HTML(string=html, base_url=str(base) + "/", url_fetcher=fetcher).render(font_config=FontConfiguration(), **options)
     except FatalURLFetchingError as exc:
         raise RenderError(f"rendering refused a resource: {exc}") from None
+    lost = overflowing(document)
+    if lost:
+        where = "; ".join(f"page {page}: {text!r}" for page, text in lost[:5])
+        raise RenderError(f"content runs past the right margin and would be cut off ({len(lost)} place(s): {where})")
+    return document.write_pdf(**options)
+
+
+OVERFLOW_TOLERANCE = 1.0
+"""CSS pixels a box may pass the content edge by (rounding in the layout)."""
+
+
+def overflowing(document) -> list[tuple[int, str]]:
+    """(page number, text) of each text that ends beyond the right edge of its page's content
+    area — text a reader of the PDF would not see. Running headers and footers (margin boxes)
+    are outside the content area by design and are not looked at."""
+    from weasyprint.formatting_structure import boxes
+
+    found: list[tuple[int, str]] = []
+    for number, page in enumerate(document.pages, start=1):
+        page_box = page._page_box
+        limit = page_box.content_box_x() + page_box.width + OVERFLOW_TOLERANCE
+        stack = [child for child in page_box.children if not isinstance(child, boxes.MarginBox)]
+        while stack:
+            box = stack.pop()
+            if isinstance(box, boxes.TextBox):
+                if box.position_x + box.width > limit:
+                    found.append((number, box.text[:60]))
+            elif isinstance(box, boxes.ParentBox):
+                stack.extend(box.children)
+    return found
 
 
 def html_to_pdf(html: str, *, extra_roots: list[Path] | None = None, on_stage: Callable[[], None] | None = None, attachments: dict | None = None) -> bytes:

@@ -1,0 +1,55 @@
+"""Issue 17: no content is lost off the page — a long unbreakable token (a sequence, a URL) wraps
+inside its line or table cell with its text unchanged, and a layout that would still put text
+past the right margin is refused rather than written."""
+
+from __future__ import annotations
+
+import shutil
+
+import pypdf
+import pytest
+import yaml
+
+from dossier import api
+from dossier.errors import RenderError
+from dossier.render.html import LONG_TOKEN, breakable_long_tokens
+from dossier.render.pdf import render_raw
+from tests.conftest import EXAMPLES
+
+SEQUENCE = "ATGC" * 100  # 400 nucleotides, no break opportunity
+URL = "https://example.org/" + "vector-map/" * 12 + "LV-KBT19.gb"
+
+
+def _text(pdf_path) -> str:
+    return "".join("".join(page.extract_text().split()) for page in pypdf.PdfReader(pdf_path).pages)
+
+
+def test_only_long_tokens_of_the_text_become_breakable():
+    html = f'<html><head><title>{SEQUENCE}</title><style>p {{ color: red }}</style></head><body><p class="x">short words KBT-NC-001 {SEQUENCE}</p><a href="{URL}">{URL}</a></body></html>'
+    out = breakable_long_tokens(html)
+    assert out.count('<span class="tok">') == 2  # the sequence and the link text; not the title, not the href
+    assert f"<title>{SEQUENCE}</title>" in out and f'href="{URL}"' in out
+    assert "KBT-NC-001 <span" in out
+    assert breakable_long_tokens("<html><head></head><body><p>" + "x" * (LONG_TOKEN - 1) + "</p></body></html>").count("tok") == 0
+
+
+def test_a_sequence_and_a_url_stay_on_the_page_in_text_and_tables(tmp_path):
+    folder = tmp_path / "aav"
+    shutil.copytree(EXAMPLES / "aav", folder)
+    path = folder / "dossier.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    protocol = data["clinical"]["protocols"][0]
+    protocol["observations"] = f"Primer sequence {SEQUENCE} and the map at {URL}.\n\n| Element | Sequence |\n|---|---|\n| ITR | {SEQUENCE} |\n"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "protocol.pdf"
+    api.build(path, "ind", output=out, section="5.3.5.2")
+    text = _text(out)
+    assert text.count(SEQUENCE) == 2, "each copy of the sequence is on the page, whole and in order"
+    assert URL in text
+
+
+def test_text_past_the_right_margin_is_refused_not_written():
+    html = '<html><head><style>@page { size: A4; margin: 20mm }</style></head><body><p style="white-space: nowrap">' + "word " * 200 + "</p></body></html>"
+    with pytest.raises(RenderError, match="past the right margin"):
+        render_raw(html)
+    assert render_raw(html.replace("white-space: nowrap", "")).startswith(b"%PDF")
