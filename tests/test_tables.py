@@ -77,3 +77,32 @@ def test_critical_steps_name_each_step_once(tmp_path):
     names = [name for _, name in rows if re.match(r"DP-\d", name)]
     assert names and len(names) == len(set(names))
     assert any(int(span) > 1 for span, _ in rows)
+
+
+def test_a_long_schedule_is_split_evenly_with_windows_and_notes(tmp_path):
+    """15 visits: two tables of 8 and 7 visits, each with only the assessments it marks; a visit
+    window under its visit; assessment footnotes and schedule notes under the table."""
+    import shutil
+
+    import yaml
+
+    folder = tmp_path / "hsc-lv"
+    shutil.copytree(EXAMPLES / "hsc-lv", folder)
+    path = folder / "dossier.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    soa = data["clinical"]["protocols"][0]["schedule_of_assessments"]
+    assert len(soa["visits"]) == 15
+    soa["windows"] = [{"visit": "Day 28", "window": "± 3 days"}]
+    soa["assessments"][0]["note"] = "Assent from subjects aged 7 years or more."
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "p.html"
+    api.build(path, "ind", output=out, fmt="html", section="5.3.5.2")
+    html = out.read_text(encoding="utf-8")
+    tables = re.findall(r'<table class="data soa">(.*?)</table>', html, re.S)
+    assert [t.count('<th scope="col">') - 1 for t in tables] == [8, 7]
+    assert "Schedule of assessments (1 of 2: Screening to Day 42)" in html
+    assert 'Day 28<br><span class="window">± 3 days</span>' in html
+    assert '<sup class="fn">a</sup>' in tables[0] and "Assent from subjects aged 7 years or more." in html
+    assert "weekly from discharge to Day 60" in html
+    first_row_of_second = re.search(r"<tbody>\s*<tr><td>([^<]+)<", tables[1]).group(1)
+    assert not first_row_of_second.startswith("Informed consent")  # done at Screening only: not in the second table

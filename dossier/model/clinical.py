@@ -196,11 +196,27 @@ class Assessment(Strict):
     name: Text
     visits: list[Text] = Field(min_length=1)
     """Names of the visits at which it is done (must be in the schedule's visits)."""
+    note: Text | None = None
+    """A footnote to the assessment (e.g. 'only in subjects seropositive for CMV'), printed under the table."""
+
+
+class VisitWindow(Strict):
+    """The allowed window of one visit: ``{visit: Day 28, window: ± 3 days}``."""
+
+    visit: Text
+    """A visit of the schedule."""
+    window: Text
 
 
 class ScheduleOfAssessments(Strict):
     visits: list[Text] = Field(min_length=1)
+    """The visits in order, named as the protocol text names them (e.g. 'Day 28', 'Month 3 (Day 90)')."""
     assessments: list[Assessment] = Field(min_length=1)
+    windows: list[VisitWindow] = Field(default_factory=list)
+    """Visit windows, printed under each visit's name."""
+    notes: list[Text] = Field(default_factory=list)
+    """Footnotes to the whole schedule, e.g. visits between the listed ones that the text describes
+    ('weekly visits from discharge to Day 60')."""
 
 
 class LongTermFollowUp(Strict):

@@ -42,6 +42,7 @@ _MODULES = (
     "protocol_references",
     "qp_declarations",
     "authorisation_status",
+    "schedule_covers_text",
     "region_markers",
     "release_categories",
     "safety_method_status",

@@ -1,5 +1,5 @@
-"""schedule-visits: every visit named by an assessment in a schedule of assessments is one
-of the schedule's visits (catches typos that would leave a column empty).
+"""schedule-visits: every visit named by an assessment or a visit window in a schedule of
+assessments is one of the schedule's visits (catches typos that would leave a column empty).
 
 Params: none.
 
@@ -37,3 +37,6 @@ def check(d: Dossier, params: dict) -> Iterator[Violation]:
             for k, v in enumerate(a.visits):
                 if v not in visits:
                     yield Violation(("clinical", "protocols", i, "schedule_of_assessments", "assessments", j, "visits", k), f"assessment {a.name!r}: visit {v!r} is not in the schedule's visits")
+        for j, w in enumerate(soa.windows):
+            if w.visit not in visits:
+                yield Violation(("clinical", "protocols", i, "schedule_of_assessments", "windows", j, "visit"), f"visit window for {w.visit!r}: not one of the schedule's visits")
