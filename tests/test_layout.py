@@ -53,3 +53,41 @@ def test_text_past_the_right_margin_is_refused_not_written():
     with pytest.raises(RenderError, match="past the right margin"):
         render_raw(html)
     assert render_raw(html.replace("white-space: nowrap", "")).startswith(b"%PDF")
+
+
+def _stranded(html: str) -> list[tuple[int, str]]:
+    """(page, text) of each heading or lead-in that is the last thing on its page."""
+    from weasyprint import HTML
+    from weasyprint.formatting_structure import boxes
+
+    from dossier.resources import templates_dir
+
+    document = HTML(string=html, base_url=str(templates_dir() / "_base") + "/").render()
+    found = []
+    for number, page in enumerate(document.pages, start=1):
+        last = None
+
+        def walk(box, owner):
+            nonlocal last
+            if isinstance(box, boxes.MarginBox):
+                return
+            tag = getattr(box, "element_tag", None)
+            element = getattr(box, "element", None)
+            if tag in ("h1", "h2", "h3", "h4", "h5", "h6") or (tag == "p" and element is not None and "lead" in (element.get("class") or "")):
+                owner = box
+            if isinstance(box, boxes.TextBox) and box.text.strip():
+                last = (owner, box.text)
+            for child in getattr(box, "children", []) or []:
+                walk(child, owner)
+
+        walk(page._page_box, None)
+        if last and last[0] is not None and number < len(document.pages):
+            found.append((number, last[1]))
+    return found
+
+
+@pytest.mark.parametrize("section", ["4.2.1", "4.2.3", "3.2.S"])
+def test_no_heading_or_lead_in_ends_a_page(section, tmp_path):
+    out = tmp_path / "s.html"
+    api.build(EXAMPLES / "car-t", "ind", output=out, fmt="html", section=section)
+    assert _stranded(out.read_text(encoding="utf-8")) == []
