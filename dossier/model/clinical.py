@@ -269,6 +269,16 @@ class Period(Strict):
     end: dt.date | None = None
 
 
+class TrialPeriod(Strict):
+    """One period of a subject's course through the trial, in order: ``{name: Lymphodepletion,
+    duration: {value: 3, unit: days}}``. The periods draw the trial schema."""
+
+    name: Text
+    duration: Duration | None = None
+    description: Text | None = None
+    """What happens, briefly (e.g. 'fludarabine and cyclophosphamide, Days −5 to −3')."""
+
+
 class Protocol(Strict):
     id: Id
     """Sponsor protocol code."""
@@ -287,6 +297,8 @@ class Protocol(Strict):
     objectives: list[Objective] = Field(min_length=1)
     design: Markdown
     control: Control
+    periods: list[TrialPeriod] = Field(default_factory=list)
+    """The periods of the trial in order (screening, treatment, follow-up ...), drawn as the trial schema."""
     bias_minimisation: Narrative | None = None
     population: Population
     treatment: Treatment

@@ -6,7 +6,7 @@ import enum
 
 from pydantic import Field
 
-from dossier.model.base import Bool, Address, DoseBasis, DoseEntity, Duration, Id, Markdown, Narrative, Organisation, Sources, Strict, Table, TemperatureRange, Text
+from dossier.model.base import Bool, Address, DoseBasis, DoseEntity, Duration, Id, TimeUnit, Markdown, Narrative, Organisation, Sources, Strict, Table, TemperatureRange, Text
 
 
 class Manufacturer(Strict):
@@ -300,6 +300,31 @@ class StudyKind(str, enum.Enum):
     freeze_thaw = "freeze-thaw"
 
 
+class StabilityPoint(Strict):
+    """One result: ``{time: 6, value: 82.5, lot: KBT19-ENG-2511}``."""
+
+    time: float = Field(ge=0)
+    """Time point, in the series' time unit (0 = release)."""
+    value: float
+    lot: Id | None = None
+    """The lot tested (points of one lot are joined in the plot)."""
+
+
+class StabilitySeries(Strict):
+    """The numeric results of one attribute over time, plotted against its acceptance limits."""
+
+    attribute: Text
+    """What is measured, e.g. 'Viability (post-thaw)'."""
+    unit: Text
+    """e.g. '%', 'vg/mL', 'CAR+ cells/mL'."""
+    time_unit: TimeUnit
+    lower_limit: float | None = None
+    """Acceptance criterion's lower limit, if any."""
+    upper_limit: float | None = None
+    """Acceptance criterion's upper limit, if any."""
+    points: list[StabilityPoint] = Field(min_length=1)
+
+
 class StabilityStudy(Strict):
     kind: StudyKind
     condition: Text
@@ -309,6 +334,8 @@ class StabilityStudy(Strict):
     status: Text
     """e.g. 'ongoing, 12 months completed', 'complete'."""
     results: Narrative | None = None
+    data: list[StabilitySeries] = Field(default_factory=list)
+    """Numeric results per attribute, plotted in the stability data section with their limits."""
     sources: Sources = Field(default_factory=list)
 
 

@@ -13,6 +13,7 @@ from dossier.model import Dossier, regional
 from dossier.packs.manifest import Pack
 from dossier.packs.outline import attachment_anchor, Node
 from dossier.render.env import make_env
+from dossier.render.figures import flat, plan
 from dossier.rules import Missing
 
 
@@ -106,10 +107,13 @@ def _context(pack: Pack, d: Dossier, nodes: list[Node], options: RenderOptions) 
             anchors.setdefault(n.id, n.anchor)  # repeated ids link to their first occurrence
     for sid, anchor in options.section_anchors.items():
         anchors.setdefault(sid, anchor)
+    figures = plan(options.all_nodes or nodes)
     context = {
         "d": d,
         "pack": pack,
         "vocab": pack.vocabulary,
+        "figures": figures,
+        "figure_list": flat(figures),
         "nodes": nodes,
         "toc_nodes": options.all_nodes or nodes,
         "mode": options.mode,

@@ -22,6 +22,8 @@ from dossier.packs.outline import Node
 from dossier.progress import Steps
 from dossier.render.assemble import PartInfo, assemble, read_part
 from dossier.render.cache import PieceCache
+from dossier.render.figures import flat
+from dossier.render.figures import plan as figure_plan
 from dossier.render.cache import key as piece_key
 from dossier.render.html import RenderOptions, render_folio, render_fragment, render_html
 from dossier.render.pdf import finish_pdf, html_to_pdf, render_raw
@@ -46,8 +48,10 @@ def _units(outline: list[Node]) -> list[Node]:
     return units
 
 
-def _anchors(nodes: list[Node]) -> list[str]:
-    return [n.anchor for root in nodes for n in root.walk()]
+def _anchors(nodes: list[Node], figures: dict | None = None) -> list[str]:
+    """The anchors the nodes render: each heading's, and those of the figures under it."""
+    figures = figures or {}
+    return [a for root in nodes for n in root.walk() for a in (n.anchor, *(f.anchor for f in figures.get(n.anchor, ())))]
 
 
 def worth_it(outline: list[Node], jobs: int) -> bool:
@@ -87,12 +91,13 @@ def build_parallel(
     groups = _groups(len(units), PARTS_PER_JOB * jobs)
     # the front part (sized with placeholder page numbers) and the body parts are laid out together
     steps.plan(["HTML", *["laying out sections"] * (1 + len(groups)), "contents and page numbers", "assembling"])
-    everything = set(_anchors(outline)) | {"toc", "justifications"} | {f"fm-{i + 1}" for i in range(len(pack.front_matter))}
+    figures = figure_plan(outline)
+    everything = set(_anchors(outline, figures)) | {"toc", "justifications"} | {f"fm-{i + 1}" for i in range(len(pack.front_matter))}
     body_options = dataclasses.replace(options, mode="body", all_nodes=outline)
     fragments = [render_fragment(pack, d, u, body_options) for u in units]
     bodies, owns = [], []
     for a, b in groups:
-        own = set(_anchors(units[a:b]))
+        own = set(_anchors(units[a:b], figures))
         bodies.append(render_html(pack, d, [], dataclasses.replace(body_options, hidden_anchors=sorted(everything - own), fragments=fragments[a:b])))
         owns.append(own)
     front_own = everything - set().union(*owns)
@@ -118,6 +123,7 @@ def build_parallel(
             front_info = front_piece[1]
     steps.advance()
     levels = {n.heading: n.level for root in outline for n in root.walk()}
+    levels.update({f.bookmark: f.level for f in flat(figures)})
     pdf = finish_pdf(assemble([front_piece, *body], [front_own, *owns], [raw for raw, _ in folio_pieces], levels), options.attachments)
     steps.advance()
     return pdf

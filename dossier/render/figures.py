@@ -1,0 +1,217 @@
+"""Figures drawn from the dossier's data: the manufacturing flow of each process, the trial schema
+of each protocol with periods, a stability plot per attribute with numeric results.
+
+`plan()` decides which figures a document has, from the outline and the data, before anything
+is rendered: templates draw the figures of their node, the contents list them, the parallel
+build gives each its page number and the assembled outline its bookmark level. Numbers run
+through the document (Figure 1, 2, ...), so they do not depend on how the layout is split.
+
+Flows and schemas are HTML laid out by WeasyPrint with the document's fonts (text stays text);
+plots are SVG written here, deterministic to the byte (no timestamps, no random ids).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup, escape
+
+FLOW = "flow"
+SCHEMA = "schema"
+PLOT = "plot"
+
+_TEMPLATES = {
+    "_base/ctd/process.html.j2": FLOW,
+    "_base/clinical/design.html.j2": SCHEMA,
+    "_base/ctd/stability_data.html.j2": PLOT,
+}
+
+
+@dataclass(frozen=True)
+class Figure:
+    anchor: str
+    number: int
+    caption: str
+    kind: str
+    level: int
+    """Bookmark level: one below the section that holds it."""
+    subject: Any = None
+    """What it draws: the process, the protocol, or (study, series) of a plot."""
+
+    @property
+    def label(self) -> str:
+        return f"Figure {self.number}"
+
+    @property
+    def bookmark(self) -> str:
+        return f"{self.label}. {self.caption}"
+
+
+def _flow(node) -> list[tuple[str, Any]]:
+    process = getattr(node.item, "process", None)
+    if process is None or not process.steps:
+        return []
+    return [(f"Manufacturing process flow: {node.item.name} (process {process.version})", process)]
+
+
+def _schema(node) -> list[tuple[str, Any]]:
+    if not getattr(node.item, "periods", None):
+        return []
+    return [(f"Trial schema: protocol {node.item.id}", node.item)]
+
+
+def _plots(node) -> list[tuple[str, Any]]:
+    stability = getattr(node.item, "stability", None)
+    out = []
+    for study in stability.studies if stability else []:
+        for series in study.data:
+            out.append((f"Stability: {series.attribute}, {study.kind.value} study at {study.condition}", (study, series)))
+    return out
+
+
+_WHAT = {FLOW: _flow, SCHEMA: _schema, PLOT: _plots}
+
+
+def plan(outline: list) -> dict[str, list[Figure]]:
+    """node anchor -> the figures of that section, numbered in document order."""
+    out: dict[str, list[Figure]] = {}
+    number = 0
+    for root in outline:
+        for node in root.walk():
+            kind = _TEMPLATES.get(node.section.template or "")
+            if kind is None or not node.applicable or node.item is None:
+                continue
+            for k, (caption, subject) in enumerate(_WHAT[kind](node), start=1):
+                number += 1
+                out.setdefault(node.anchor, []).append(Figure(f"fig-{node.anchor}-{k}", number, caption, kind, node.level + 1, subject))
+    return out
+
+
+def flat(figures: dict[str, list[Figure]]) -> list[Figure]:
+    return sorted((f for figs in figures.values() for f in figs), key=lambda f: f.number)
+
+
+# --- the flow: which materials enter at which step ------------------------------------------
+
+def _first_step(reference: str, ids: list[str]) -> str | None:
+    """The step a material's `step` names: an id ('3'), or the first of a range ('1–3', 'B2–5')."""
+    ref = reference.strip()
+    if ref in ids:
+        return ref
+    for dash in ("–", "-", "—"):
+        if dash in ref:
+            first = ref.split(dash, 1)[0].strip()
+            if first in ids:
+                return first
+    return None
+
+
+def inputs_by_step(substance, process) -> dict[str, list[tuple[str, str]]]:
+    """step id -> (material name, the material's own step reference) for each material whose
+    `step` names a step of this process (materials the YAML does not place are not drawn)."""
+    ids = [s.step for s in process.steps]
+    out: dict[str, list[tuple[str, str]]] = {}
+    for material in getattr(substance, "materials", None) or []:
+        if material.step:
+            first = _first_step(material.step, ids)
+            if first is not None:
+                out.setdefault(first, []).append((material.name, material.step))
+    return out
+
+
+# --- the plot ---------------------------------------------------------------------------------
+
+W, H = 560.0, 250.0
+LEFT, RIGHT, TOP, BOTTOM = 62.0, 120.0, 14.0, 40.0
+_MARKERS = ["circle", "square", "triangle", "diamond"]
+_GREYS = ["#000000", "#555555", "#888888", "#333333"]
+
+
+def _nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
+    if hi <= lo:
+        hi = lo + 1.0
+    raw = (hi - lo) / count
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    start = math.floor(lo / step) * step
+    ticks = []
+    t = start
+    while t <= hi + step * 0.001:
+        ticks.append(round(t, 10))
+        t += step
+    return ticks
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+def _marker(kind: str, x: float, y: float, colour: str) -> str:
+    if kind == "circle":
+        return f'<circle cx="{x:.2f}" cy="{y:.2f}" r="3" fill="{colour}"/>'
+    if kind == "square":
+        return f'<rect x="{x - 3:.2f}" y="{y - 3:.2f}" width="6" height="6" fill="{colour}"/>'
+    if kind == "triangle":
+        return f'<path d="M{x:.2f} {y - 3.5:.2f} L{x + 3.5:.2f} {y + 3:.2f} L{x - 3.5:.2f} {y + 3:.2f} Z" fill="{colour}"/>'
+    return f'<path d="M{x:.2f} {y - 4:.2f} L{x + 4:.2f} {y:.2f} L{x:.2f} {y + 4:.2f} L{x - 4:.2f} {y:.2f} Z" fill="{colour}"/>'
+
+
+def plot_svg(series) -> Markup:
+    """The results of `series` against time, one marker shape per lot, joined per lot, with the
+    acceptance limits as dashed lines and labelled; axes with their units."""
+    points = series.points
+    xs = [p.time for p in points]
+    limits = [v for v in (series.lower_limit, series.upper_limit) if v is not None]
+    ys = [p.value for p in points] + limits
+    x_ticks = _nice_ticks(0.0, max(xs) if max(xs) > 0 else 1.0)
+    y_lo, y_hi = min(ys), max(ys)
+    pad = (y_hi - y_lo) * 0.1 or abs(y_hi) * 0.1 or 1.0
+    y_ticks = _nice_ticks(y_lo - pad, y_hi + pad)
+    x0, x1 = x_ticks[0], x_ticks[-1]
+    y0, y1 = y_ticks[0], y_ticks[-1]
+    pw, ph = W - LEFT - RIGHT, H - TOP - BOTTOM
+
+    def px(x: float) -> float:
+        return LEFT + (x - x0) / (x1 - x0) * pw
+
+    def py(y: float) -> float:
+        return TOP + ph - (y - y0) / (y1 - y0) * ph
+
+    e = lambda s: str(escape(s))  # noqa: E731
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="plot" viewBox="0 0 {W:g} {H:g}" width="{W:g}" height="{H:g}" font-family="Dossier Sans, Dossier Symbols" font-size="9">',
+        f'<rect x="{LEFT:g}" y="{TOP:g}" width="{pw:g}" height="{ph:g}" fill="none" stroke="#000" stroke-width="0.8"/>',
+    ]
+    for t in x_ticks:
+        parts.append(f'<line x1="{px(t):.2f}" y1="{TOP + ph:.2f}" x2="{px(t):.2f}" y2="{TOP + ph + 4:.2f}" stroke="#000" stroke-width="0.8"/>')
+        parts.append(f'<text x="{px(t):.2f}" y="{TOP + ph + 14:.2f}" text-anchor="middle">{_fmt(t)}</text>')
+    for t in y_ticks:
+        parts.append(f'<line x1="{LEFT - 4:.2f}" y1="{py(t):.2f}" x2="{LEFT:.2f}" y2="{py(t):.2f}" stroke="#000" stroke-width="0.8"/>')
+        parts.append(f'<line x1="{LEFT:.2f}" y1="{py(t):.2f}" x2="{LEFT + pw:.2f}" y2="{py(t):.2f}" stroke="#ddd" stroke-width="0.5"/>')
+        parts.append(f'<text x="{LEFT - 7:.2f}" y="{py(t) + 3:.2f}" text-anchor="end">{_fmt(t)}</text>')
+    parts.append(f'<text x="{LEFT + pw / 2:.2f}" y="{H - 6:.2f}" text-anchor="middle">Time ({e(series.time_unit.value)})</text>')
+    parts.append(f'<text x="12" y="{TOP + ph / 2:.2f}" text-anchor="middle" transform="rotate(-90 12 {TOP + ph / 2:.2f})">{e(series.attribute)} ({e(series.unit)})</text>')
+    for name, value in (("lower limit", series.lower_limit), ("upper limit", series.upper_limit)):
+        if value is not None:
+            y = py(value)
+            parts.append(f'<line x1="{LEFT:.2f}" y1="{y:.2f}" x2="{LEFT + pw:.2f}" y2="{y:.2f}" stroke="#000" stroke-width="1" stroke-dasharray="5 3"/>')
+            parts.append(f'<text x="{LEFT + 4:.2f}" y="{y - 3:.2f}" font-size="8">{name} {_fmt(value)}</text>')
+    lots: list[str] = []
+    for p in points:
+        key = p.lot or ""
+        if key not in lots:
+            lots.append(key)
+    for i, lot in enumerate(lots):
+        mine = sorted((p for p in points if (p.lot or "") == lot), key=lambda p: p.time)
+        colour, shape = _GREYS[i % len(_GREYS)], _MARKERS[i % len(_MARKERS)]
+        if len(mine) > 1:
+            path = " ".join(f"{'M' if k == 0 else 'L'}{px(p.time):.2f} {py(p.value):.2f}" for k, p in enumerate(mine))
+            parts.append(f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="1"/>')
+        parts.extend(_marker(shape, px(p.time), py(p.value), colour) for p in mine)
+        ly = TOP + 26 + 14 * i
+        parts.append(_marker(shape, LEFT + pw + 10, ly, colour))
+        parts.append(f'<text x="{LEFT + pw + 18:.2f}" y="{ly + 3:.2f}">{e(lot or "results")}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))

@@ -1,0 +1,124 @@
+"""Issue 17: figures drawn from the data — a manufacturing flow per process, a trial schema per
+protocol with periods, a stability plot per numeric series — numbered through the document,
+captioned, listed after the contents with their pages, bookmarked under their section and the
+same to the byte on every build."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pikepdf
+import pypdf
+import pytest
+import yaml
+
+from dossier import api
+from dossier.model.quality import StabilitySeries
+from dossier.render.figures import inputs_by_step, plot_svg
+from tests.conftest import EXAMPLES
+
+SERIES = {
+    "attribute": "Viability (post-thaw)", "unit": "%", "time_unit": "months", "lower_limit": 70,
+    "points": [
+        {"time": 0, "value": 92.1, "lot": "ENG-2511"}, {"time": 3, "value": 90.4, "lot": "ENG-2511"}, {"time": 6, "value": 89.8, "lot": "ENG-2511"},
+        {"time": 0, "value": 90.0, "lot": "ENG-2512"}, {"time": 3, "value": 88.7, "lot": "ENG-2512"},
+    ],
+}
+PERIODS = [
+    {"name": "Screening", "duration": {"value": 28, "unit": "days"}},
+    {"name": "Leukapheresis and manufacture", "duration": {"value": 3, "unit": "weeks"}},
+    {"name": "Lymphodepletion", "duration": {"value": 3, "unit": "days"}, "description": "fludarabine and cyclophosphamide, Days −5 to −3"},
+    {"name": "Infusion and DLT window", "duration": {"value": 28, "unit": "days"}},
+    {"name": "Follow-up", "duration": {"value": 24, "unit": "months"}},
+]
+
+
+def test_the_plot_is_deterministic_and_shows_lots_limits_and_units():
+    series = StabilitySeries.model_validate(SERIES)
+    svg = str(plot_svg(series))
+    assert svg == str(plot_svg(StabilitySeries.model_validate(SERIES)))
+    assert "lower limit 70" in svg and 'stroke-dasharray="5 3"' in svg
+    assert "Time (months)" in svg and "Viability (post-thaw) (%)" in svg
+    assert "ENG-2511" in svg and "ENG-2512" in svg
+    assert svg.count("<circle") == 3 + 1 and svg.count("<rect") >= 2 + 1  # one shape per lot, and its legend entry
+    assert "<script" not in svg and "href" not in svg
+
+
+def test_materials_enter_the_flow_at_the_step_the_yaml_names():
+    d = api.load(EXAMPLES / "car-t").dossier
+    vector = d.quality.drug_substances[0]
+    inputs = inputs_by_step(vector, vector.process)
+    names = {step: [n for n, _ in mats] for step, mats in inputs.items()}
+    assert any("HEK293T working cell bank" in n for n in names["1"])
+    assert any(ref == "1–3" for _, ref in inputs["1"])  # a range enters at its first step
+    placed = sum(len(v) for v in inputs.values())
+    assert placed == sum(1 for m in vector.materials if m.step and (m.step in {s.step for s in vector.process.steps} or m.step.split("–")[0] in {s.step for s in vector.process.steps}))
+
+
+@pytest.fixture(scope="module")
+def car_t_with_data(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("fig") / "car-t"
+    shutil.copytree(EXAMPLES / "car-t", folder)
+    path = folder / "dossier.yaml"
+    text = path.read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    # the example keeps its protocols in included files; add the periods to the included protocol
+    protocol_ref = data["clinical"]["protocols"][0]
+    protocol_file = folder / protocol_ref["include"]
+    protocol = yaml.safe_load(protocol_file.read_text(encoding="utf-8"))
+    protocol["periods"] = PERIODS
+    protocol_file.write_text(yaml.safe_dump(protocol, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    studies = data["quality"]["drug_product"]["stability"]["studies"]
+    studies[0]["data"] = [SERIES]
+    data["clinical"]["protocols"][0] = protocol_ref
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    out = folder.parent / "ind.pdf"
+    api.build(path, "ind", output=out)
+    return out
+
+
+def _outline(pdf_path):
+    pdf = pikepdf.open(pdf_path)
+    rows = []
+
+    def walk(items, parent):
+        for item in items:
+            page = pikepdf.Page(item.destination[0]) if isinstance(item.destination, pikepdf.Array) else None
+            rows.append((parent, item.title, pdf.pages.index(page) + 1 if page is not None else None))
+            walk(item.children, item.title)
+
+    with pdf.open_outline() as outline:
+        walk(outline.root, None)
+    return rows
+
+
+def test_every_figure_is_numbered_listed_and_bookmarked_under_its_section(car_t_with_data):
+    reader = pypdf.PdfReader(car_t_with_data)
+    pages = [page.extract_text() for page in reader.pages]
+    text = "\n".join(pages)
+    captions = re.findall(r"^(Figure \d+)\. (Manufacturing process flow|Trial schema|Stability)", text, re.M)
+    kinds = [k for _, k in captions]
+    assert kinds.count("Manufacturing process flow") >= 2 * 3  # listed and drawn: two substances and the product
+    assert "Trial schema" in kinds and "Stability" in kinds
+    numbers = sorted({int(n.split()[1]) for n, _ in captions})
+    assert numbers == list(range(1, len(numbers) + 1))
+    figures = [(parent, title, page) for parent, title, page in _outline(car_t_with_data) if title.startswith("Figure ")]
+    assert len(figures) == len(numbers)
+    listing = text.split("List of figures", 1)[1]
+    for parent, title, page in figures:
+        assert title.split(".")[0] + "." in pages[page - 1], (title, page)  # the bookmark goes to the figure's page
+        assert re.search(re.escape(title.split(".")[0]) + r"\..*?(\d+)\s*$", listing, re.M | re.S)
+        if "process flow" in title:
+            assert "Description of manufacturing process" in parent
+        if "Trial schema" in title:
+            assert "design" in parent.lower()
+        if "Stability" in title:
+            assert "Stability data" in parent or "stability data" in parent.lower()
+
+
+def test_figures_are_the_same_on_every_build(car_t_with_data, tmp_path):
+    again = tmp_path / "again.pdf"
+    path = car_t_with_data.parent / "car-t" / "dossier.yaml"
+    api.build(path, "ind", output=again, use_cache=False)
+    assert again.read_bytes() == car_t_with_data.read_bytes()
