@@ -235,6 +235,13 @@ def test_a_literature_study_with_a_surrogate_says_so(msc, tmp_path):
     html = out.read_text(encoding="utf-8")
     assert "Stem Cell Res Ther. 2023;14:112" in html and "a species-specific surrogate" in html
     assert "stand in for MRV-204" in html
+    # a literature study has its publication in place of a study report (IND-TOX-006 asks the same study)
+    found = [f for f in api.check(path, "ind").findings if f.rule == "IND-TOX-006"]
+    assert not [f for f in found if f.path == "nonclinical.studies[0].report"]
+    lines = [line for line in path.read_text(encoding="utf-8").split("\n") if not line.startswith("      publication: Okafor A")]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    found = [f for f in api.check(path, "ind").findings if f.rule == "IND-TOX-006"]
+    assert [f for f in found if f.path == "nonclinical.studies[0].report"], [(f.path, f.message) for f in found]
 
 
 def test_process_parameters_and_in_use_conditions_are_tabulated(msc, tmp_path):

@@ -201,3 +201,17 @@ def test_sequential_dosing_and_per_patient_totals_render_with_the_dose(tmp_path)
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     found = [f for f in api.load(path).findings if f.severity is Severity.ERROR]
     assert found and "basis flat" in found[0].message and found[0].path.endswith("dose_levels[0].total")
+
+
+def test_a_natural_history_study_is_listed_apart_from_studies_of_the_product(sourced, tmp_path):
+    data = yaml.safe_load(sourced.read_text(encoding="utf-8"))
+    data["clinical"]["studies"].append({"id": "KBT-NH-01", "title": "Natural history of relapsed B-ALL in adults", "phase": "observational", "product_given": False, "status": "completed", "enrolled": 212})
+    sourced.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "se2.html"
+    api.build(sourced, "ind", output=out, fmt="html", section="2.5")
+    html = out.read_text(encoding="utf-8")
+    of_product, without = html.split("Studies in which the product is not given", 1)
+    assert "KBT-LTFU-01" in of_product.split("Clinical studies of the product", 1)[1] and "KBT-NH-01" not in of_product
+    assert "KBT-NH-01" in without
+    api.build(sourced, "ind", output=out, fmt="html", section="5.2")
+    assert "observational; the product is not given" in out.read_text(encoding="utf-8")

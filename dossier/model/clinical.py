@@ -368,7 +368,8 @@ class RegistryId(Strict):
 class ClinicalStudy(Strict):
     """A clinical study of the product other than the protocols submitted here: completed, ongoing
     or long-term follow-up studies, by this sponsor or others (the evidence behind previous human
-    experience, and the IND's tabular listing)."""
+    experience, and the IND's tabular listing); or, with `product_given: false`, a study of the
+    disease without the product (natural history, a registry used as an external control)."""
 
     id: Id
     """The sponsor's study code."""
@@ -376,6 +377,9 @@ class ClinicalStudy(Strict):
     registry_ids: list[RegistryId] = Field(default_factory=list)
     phase: StudyPhase
     design: Text | None = None
+    product_given: Bool | None = None
+    """false for a study in which the product is not given (a natural-history study, a disease
+    registry used as an external control): it is listed apart from the studies of the product."""
     sponsor: Text | None = None
     """Who sponsors it (this sponsor, a partner, an academic group)."""
     countries: list[Text] = Field(default_factory=list)

@@ -44,6 +44,7 @@ class TestArticle(str, enum.Enum):
     earlier_construct = "an earlier construct"
     surrogate = "a species-specific surrogate"
     research_grade = "research-grade material"
+    other_developer = "a related product of another developer"
 
 
 class Study(Strict):

@@ -6,7 +6,7 @@ import enum
 
 from pydantic import Field
 
-from dossier.model.base import Bool, Address, DoseBasis, DoseEntity, Duration, Id, TimeUnit, Markdown, Narrative, Organisation, Sources, Strict, Table, TemperatureRange, Text
+from dossier.model.base import sci, Bool, Address, DoseBasis, DoseEntity, Duration, Id, TimeUnit, Markdown, Narrative, Organisation, Sources, Strict, Table, TemperatureRange, Text
 
 
 class Manufacturer(Strict):
@@ -34,8 +34,8 @@ class ParameterRange(Strict):
     """e.g. '°C', 'h', 'cells/mL', 'MOI', '% CO₂'."""
 
     def __str__(self) -> str:
-        span = f"{self.min:g}–{self.max:g}" if self.min is not None and self.max is not None else (f"≥ {self.min:g}" if self.min is not None else (f"≤ {self.max:g}" if self.max is not None else ""))
-        target = f"target {self.target:g}" if self.target is not None else ""
+        span = f"{sci(self.min)}–{sci(self.max)}" if self.min is not None and self.max is not None else (f"≥ {sci(self.min)}" if self.min is not None else (f"≤ {sci(self.max)}" if self.max is not None else ""))
+        target = f"target {sci(self.target)}" if self.target is not None else ""
         return " ".join(x for x in (target + ("; range " if target and span else "") + span, self.unit) if x)
 
 

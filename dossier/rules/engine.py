@@ -55,7 +55,7 @@ def evaluate(node: Node, d: Dossier) -> list[tuple[Requirement, tuple, bool, obj
             ok = (
                 factpath.present(value)
                 or (req.none_is_an_answer and value == [] and _given(root, where[len(base):]))
-                or (req.otherwise is not None and _present_anywhere(d, req.otherwise))
+                or (req.otherwise is not None and _otherwise(d, req.path, req.otherwise, where))
             )
             out.append((req, where, ok, value))
     return out
@@ -69,6 +69,21 @@ def _given(root, where: tuple) -> bool:
         if obj is None:
             return False
     return hasattr(obj, "told") and obj.told(where[-1]) == "given"
+
+
+def _otherwise(d: Dossier, path: str, otherwise: str, where: tuple) -> bool:
+    """`otherwise` is given. When it is in the same list item as `path` (both start with the same
+    `...[]` prefix: a study's report or its publication), it is asked of that item; else anywhere."""
+    head = path.rpartition("[]")[0]
+    if head and otherwise.startswith(head + "[]."):
+        depth = head.count("[]") + 1 + head.replace("[]", "").count(".") + 1
+        item = d
+        for step in where[:depth]:
+            item = item[step] if isinstance(step, int) else getattr(item, step, None)
+            if item is None:
+                return False
+        return _present_anywhere(item, otherwise[len(head) + 3 :])
+    return _present_anywhere(d, otherwise)
 
 
 def _present_anywhere(d: Dossier, path: str) -> bool:
