@@ -122,3 +122,11 @@ def test_figures_are_the_same_on_every_build(car_t_with_data, tmp_path):
     path = car_t_with_data.parent / "car-t" / "dossier.yaml"
     api.build(path, "ind", output=again, use_cache=False)
     assert again.read_bytes() == car_t_with_data.read_bytes()
+
+
+@pytest.mark.parametrize("lo,hi", [(0, 9), (75.3, 97.7), (0, 1), (63.1, 92.2), (0, 24), (1e9, 4.2e9), (-3, 2.5)])
+def test_the_axis_covers_every_value(lo, hi):
+    from dossier.render.figures import _nice_ticks
+
+    ticks = _nice_ticks(lo, hi)
+    assert ticks[0] <= lo and ticks[-1] >= hi and 3 <= len(ticks) <= 12
