@@ -208,9 +208,16 @@ def vector_for_ex_vivo_modification(d: Dossier, substance) -> bool:
     return cell_product(d) and genetically_modified(d) and kind is not None and kind.value == "vector"
 
 
-ITEM_CONDITIONS: dict[str, Callable[[Dossier, object], bool]] = {f.__name__: f for f in (enrols_children, vector_for_ex_vivo_modification)}
-"""Conditions about one item of a repeated section (a protocol): a section or requirement under
-the repeated section applies to the items for which it holds, never to the dossier as a whole."""
+def reference_to_another_holder(d: Dossier, reference) -> bool:
+    """the cross-referenced file is another holder's (not the sponsor's own file)"""
+    kind = getattr(reference, "type", None)
+    return kind is not None and kind.value != "sponsor's own file"
+
+
+ITEM_CONDITIONS: dict[str, Callable[[Dossier, object], bool]] = {f.__name__: f for f in (enrols_children, vector_for_ex_vivo_modification, reference_to_another_holder)}
+"""Conditions about one item: of a repeated section (a protocol), or of the list a requirement's
+path runs through (`us.references[].authorisation_date`, asked of each reference). A section or
+requirement applies to the items for which it holds, never to the dossier as a whole."""
 
 
 def _scenario(d: Dossier):
@@ -232,9 +239,11 @@ def impd_needs_p(d: Dossier) -> bool:
 
 
 def impd_needs_se(d: Dossier) -> bool:
-    """non-clinical and clinical data are required (not covered by an SmPC; Annex I Table 1)"""
+    """non-clinical and clinical data are part of the IMPD (not covered by an SmPC; for an authorised IMP used outside its SmPC, Annex I Table 1 asks for them 'if appropriate': when the dossier gives them)"""
     sc, S = _scenario(d)
-    return sc not in (S.authorised_within_smpc, S.authorised_outside_smpc, S.authorised_modified)
+    if sc is S.authorised_outside_smpc:
+        return bool(d.nonclinical.studies or d.clinical.previous_human_experience or d.clinical.studies)
+    return sc not in (S.authorised_within_smpc, S.authorised_modified)
 
 
 def authorised_anywhere(d: Dossier) -> bool:
@@ -346,6 +355,10 @@ def stated(d: Dossier, path: str) -> bool:
         if obj is None or obj.told(field) != "given" or getattr(obj, field) is None:
             return False
     return True
+
+
+def is_item_condition(name: str) -> bool:
+    return name.lstrip("!") in ITEM_CONDITIONS
 
 
 def is_condition(name: str) -> bool:

@@ -12,7 +12,9 @@ from tests.golden.snapshot import example_names, golden_path, snapshot
 # The EU class each example must come out as (the product list; REFERENCE.md §3.1).
 EXPECTED_CLASS = {
     "car-t": "GTMP",
+    "car-t-new-indication": "GTMP",
     "aav": "GTMP",
+    "aav-systemic": "GTMP",
     "hsc-lv": "GTMP",
     "allo-car-t": "GTMP",
     "msc": "sCTMP",

@@ -91,3 +91,20 @@ def test_no_heading_or_lead_in_ends_a_page(section, tmp_path):
     out = tmp_path / "s.html"
     api.build(EXAMPLES / "car-t", "ind", output=out, fmt="html", section=section)
     assert _stranded(out.read_text(encoding="utf-8")) == []
+
+
+def test_a_table_too_wide_for_the_page_is_laid_out_again_with_breakable_words():
+    """Twelve columns of 16-letter words do not fit a portrait page: the table (and only it) is
+    laid out again with its cells allowed to break inside words, so nothing is cut off."""
+    words = "Pharmacokinetics"
+    row = "".join(f"<td>{words}</td>" for _ in range(12))
+    table = f'<table data-t="1"><tr>{row}</tr></table><table data-t="2"><tr><td>short</td></tr></table>'
+    html = f'<html><head><style>@page {{ size: A4; margin: 20mm }} body {{ font: 10pt serif }} table[data-tight] td {{ overflow-wrap: anywhere; }}</style></head><body>{table}</body></html>'
+    from weasyprint import HTML
+
+    from dossier.render.pdf import overflowing, tighten
+
+    assert {t for _, _, t in overflowing(HTML(string=html).render())} == {"1"}
+    assert 'data-t="1" data-tight=""' in tighten(html, {"1"}) and 'data-t="2" data-tight' not in tighten(html, {"1"})
+    pdf = render_raw(html)
+    assert pdf.startswith(b"%PDF")

@@ -58,8 +58,8 @@ def test_every_requirement_cites_a_source_and_resolves_against_the_model(name):
                 assert all(c.lstrip("!") in facts.CONDITIONS for c in when), when
             for cond in req.when:
                 assert facts.is_condition(cond), cond
-                if cond.lstrip("!") in facts.ITEM_CONDITIONS:  # asked of a repeated section's item
-                    assert any(p.repeat for p in (*parents, section)), f"{section.id}: {cond} outside a repeated section"
+                if cond.lstrip("!") in facts.ITEM_CONDITIONS:  # asked of a repeated section's item, or of each item of the list the path runs through
+                    assert any(p.repeat for p in (*parents, section)) or "[]" in req.path, f"{section.id}: {cond} outside a repeated section and not on a path through a list"
             relative, path = factpath.split_relative(req.path)
             if relative:
                 assert any(p.repeat for p in (*parents, section)), f"{section.id}: relative path outside a repeated section"
@@ -183,6 +183,10 @@ _RENDERED_INDIRECTLY = {
     "Duration.unit", "TemperatureRange.max", "TemperatureRange.unit", "Dose.cap",
     "Dose.up_to", "Volume.value", "Volume.up_to", "Volume.unit", "WeightBand.above_kg", "WeightBand.dose", "DoseLevel.weight_bands",  # Dose.amount(), Volume.__str__, DoseLevel.dose_text()
     "ParameterRange.min", "ParameterRange.max", "ParameterRange.target", "ParameterRange.unit",  # ParameterRange.__str__
+    "Product.proper_name_suffix",  # Product.nonproprietary_name()
+    "Source.locator",  # Source.__str__
+    "SequentialAdministration.min_interval", "SequentialAdministration.max_interval",  # SequentialAdministration.__str__
+    "StabilitySeries.time_unit", "StabilitySeries.lower_limit", "StabilitySeries.upper_limit",  # drawn by render/figures.plot_svg
     # the Annex VI particulars of a label are printed by iterating AnnexVI's fields (labels.html.j2)
     *(f"AnnexVI.{name}" for name in ("a_main_contact", "b_substance_strength", "c_form_route_quantity", "d_batch", "e_trial_reference", "f_subject_number", "g_investigator", "h_directions", "i_clinical_trial_use", "j_storage", "k_period_of_use", "l_keep_out_of_reach")),
 }

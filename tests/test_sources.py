@@ -215,3 +215,17 @@ def test_a_natural_history_study_is_listed_apart_from_studies_of_the_product(sou
     assert "KBT-NH-01" in without
     api.build(sourced, "ind", output=out, fmt="html", section="5.2")
     assert "observational; the product is not given" in out.read_text(encoding="utf-8")
+
+
+def test_a_reference_to_the_sponsors_own_file_needs_no_letter_of_authorization(sourced):
+    """21 CFR 312.23(b) asks for a written authorization when the information was submitted by
+    another person: IND-REF-001 asks each reference to another holder's file for its date, and
+    not a reference to the sponsor's own BLA or IND."""
+    data = yaml.safe_load(sourced.read_text(encoding="utf-8"))
+    data["us"]["references"] = [
+        {"type": "sponsor's own file", "file": "IND 018764", "holder": data["sponsor"]["name"], "subject": "original nonclinical reports"},
+        {"type": "letter of authorization", "file": "BB-MF 21874", "holder": "Vector Supplier Inc.", "subject": "vector manufacture"},
+    ]
+    sourced.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    found = [f.path for f in api.check(sourced, "ind").findings if f.rule == "IND-REF-001"]
+    assert found == ["us.references[1].authorisation_date"]

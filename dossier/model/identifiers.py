@@ -162,3 +162,10 @@ def _suffix(value: str) -> str:
 ProperNameSuffix = Annotated[str, AfterValidator(_suffix), Field(json_schema_extra={"pattern": "^[a-z]{4}$"})]
 """FDA's four-letter suffix of a biological product's proper name (e.g. 'xioi' in
 'onasemnogene abeparvovec-xioi')."""
+
+
+def in_union(code: str | None) -> bool | None:
+    """EU or an EU/EEA state (where Regulation (EU) No 536/2014 applies); None when no code is given."""
+    if not code:
+        return None
+    return code == "EU" or code in EU_MEMBER_STATES | EEA_ONLY

@@ -49,6 +49,8 @@ class Node:
 
     cite: str = ""
     """The source this heading answers, for this product (sources by product kind resolved)."""
+    inherited_na: bool = False
+    """Not applicable because the section that contains it is not (its own conditions may hold)."""
 
 
 def _slug(text: str) -> str:
@@ -84,7 +86,9 @@ def _expand(section: Section, d: Dossier, level: int, item: Any, item_path: Path
             title = (chosen or section.repeat_title or section.title).replace("{name}", item_name(it))
             nodes.append(_node(section, d, level, title, it, where, True, used))
         return nodes
-    return [_node(section, d, level, section.title, item, item_path, applicable, used)]
+    node = _node(section, d, level, section.title, item, item_path, applicable, used)
+    node.inherited_na = not parent_ok
+    return [node]
 
 
 def _node(section: Section, d: Dossier, level: int, title: str, item: Any, item_path: PathT, applicable: bool, used: set[str]) -> Node:

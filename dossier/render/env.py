@@ -20,7 +20,7 @@ import markupsafe
 from jinja2.sandbox import SandboxedEnvironment
 
 from dossier.model.base import sci
-from dossier.model.identifiers import jurisdiction_name
+from dossier.model.identifiers import in_union, jurisdiction_name
 from dossier.packs.manifest import UNVERIFIED
 from dossier.render.markdown import render_markdown, render_scripts
 from dossier.render.figures import inputs_by_step, plot_svg
@@ -225,5 +225,5 @@ def make_env(date_format: str = "%-d %B %Y", language: str = "en-GB") -> Sandbox
     env.dossier_language = language
     env.filters.update(md=render_markdown, scripts=render_scripts, v=_value, date=_date_filter(date_format), sci=sci, yesno=_yesno, stated=_stated, join=_join, jurisdiction=jurisdiction_name)
     env.tests["lower_startswith"] = lambda value, prefix: str(value or "").lower().startswith(prefix)
-    env.globals.update(plot_svg=plot_svg, flow_inputs=inputs_by_step, batch_tables=batch_tables, constant=constant, jurisdiction_name=jurisdiction_name, annex_vi_particulars=_annex_vi_particulars(), not_stated=NOT_STATED, said=_said, unverified_marker=UNVERIFIED, atmp_classification=_classification, describe_conditions=_describe, us_place_of_business=_place_of_business)
+    env.globals.update(in_union=in_union, plot_svg=plot_svg, flow_inputs=inputs_by_step, batch_tables=batch_tables, constant=constant, jurisdiction_name=jurisdiction_name, annex_vi_particulars=_annex_vi_particulars(), not_stated=NOT_STATED, said=_said, unverified_marker=UNVERIFIED, atmp_classification=_classification, describe_conditions=_describe, us_place_of_business=_place_of_business)
     return env

@@ -88,7 +88,9 @@ def breakable_long_tokens(html: str) -> str:
     """Wrap each long unbroken token of the body's text in <span class="tok">, which may break
     between any two characters (print.css): a 400-nucleotide sequence or a long URL wraps inside
     its cell or line instead of running past the margin, and its text is unchanged (no
-    characters are inserted, so it copies out of the PDF as written)."""
+    characters are inserted, so it copies out of the PDF as written). Number the tables
+    (data-t), so a table still too wide for the page can be laid out again with its cells
+    allowed to break inside words (render/pdf.py)."""
     head_end = html.find("</head>")
     if head_end < 0:
         head_end = 0
@@ -96,7 +98,13 @@ def breakable_long_tokens(html: str) -> str:
     def text(m: re.Match) -> str:
         return ">" + _LONG.sub(lambda t: f'<span class="tok">{t.group(0)}</span>', m.group(1)) + "<"
 
-    return html[:head_end] + _TEXT_NODE.sub(text, html[head_end:])
+    body = _TEXT_NODE.sub(text, html[head_end:])
+    count = iter(range(1, 1 << 30))
+    body = _TABLE.sub(lambda m: f'<table data-t="{next(count)}"', body)
+    return html[:head_end] + body
+
+
+_TABLE = re.compile(r"<table(?=[\s>])")
 
 
 def _context(pack: Pack, d: Dossier, nodes: list[Node], options: RenderOptions) -> dict:

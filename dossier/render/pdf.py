@@ -51,39 +51,57 @@ def render_raw(html: str, extra_roots: list[Path] | None = None) -> bytes:
     base = templates_dir() / "_base"
     fetcher = SandboxFetcher([templates_dir(), *(extra_roots or [])])
     options = {"full_fonts": True, "pdf_version": "1.7"}
-    try:
-        document = HTML(string=html, base_url=str(base) + "/", url_fetcher=fetcher).render(font_config=FontConfiguration(), **options)
-    except FatalURLFetchingError as exc:
-        raise RenderError(f"rendering refused a resource: {exc}") from None
+
+    def layout(source: str):
+        try:
+            return HTML(string=source, base_url=str(base) + "/", url_fetcher=fetcher).render(font_config=FontConfiguration(), **options)
+        except FatalURLFetchingError as exc:
+            raise RenderError(f"rendering refused a resource: {exc}") from None
+
+    document = layout(html)
     lost = overflowing(document)
+    if lost and all(table is not None for _, _, table in lost):
+        # only tables are too wide: let their cells break inside words, and lay out again
+        document = layout(tighten(html, {table for _, _, table in lost}))
+        lost = overflowing(document)
     if lost:
-        where = "; ".join(f"page {page}: {text!r}" for page, text in lost[:5])
+        where = "; ".join(f"page {page}: {text!r}" for page, text, _ in lost[:5])
         raise RenderError(f"content runs past the right margin and would be cut off ({len(lost)} place(s): {where})")
     return document.write_pdf(**options)
+
+
+def tighten(html: str, tables: set[str]) -> str:
+    """`html` with the tables numbered in `tables` (their data-t) marked data-tight: their cells may
+    break inside a word (print.css), which a table too wide for the page needs."""
+    for number in sorted(tables):
+        html = html.replace(f'data-t="{number}"', f'data-t="{number}" data-tight=""', 1)
+    return html
 
 
 OVERFLOW_TOLERANCE = 1.0
 """CSS pixels a box may pass the content edge by (rounding in the layout)."""
 
 
-def overflowing(document) -> list[tuple[int, str]]:
-    """(page number, text) of each text that ends beyond the right edge of its page's content
-    area — text a reader of the PDF would not see. Running headers and footers (margin boxes)
-    are outside the content area by design and are not looked at."""
+def overflowing(document) -> list[tuple[int, str, str | None]]:
+    """(page number, text, the data-t of its table or None) of each text that ends beyond the
+    right edge of its page's content area — text a reader of the PDF would not see. Running
+    headers and footers (margin boxes) are outside the content area by design and are not looked at."""
     from weasyprint.formatting_structure import boxes
 
-    found: list[tuple[int, str]] = []
+    found: list[tuple[int, str, str | None]] = []
     for number, page in enumerate(document.pages, start=1):
         page_box = page._page_box
         limit = page_box.content_box_x() + page_box.width + OVERFLOW_TOLERANCE
-        stack = [child for child in page_box.children if not isinstance(child, boxes.MarginBox)]
+        stack = [(child, None) for child in page_box.children if not isinstance(child, boxes.MarginBox)]
         while stack:
-            box = stack.pop()
+            box, table = stack.pop()
+            if getattr(box, "element_tag", None) == "table" and box.element is not None and box.element.get("data-t"):
+                table = box.element.get("data-t")
             if isinstance(box, boxes.TextBox):
                 if box.position_x + box.width > limit:
-                    found.append((number, box.text[:60]))
+                    found.append((number, box.text[:60], table))
             elif isinstance(box, boxes.ParentBox):
-                stack.extend(box.children)
+                stack.extend((child, table) for child in box.children)
     return found
 
 

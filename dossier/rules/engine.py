@@ -47,11 +47,16 @@ def evaluate(node: Node, d: Dossier) -> list[tuple[Requirement, tuple, bool, obj
         return []
     out = []
     for req in node.section.requires:
-        if not facts.holds(req.when, d, node.item):
-            continue
         relative, path = factpath.split_relative(req.path)
+        # an item condition on a path through a list is asked of each item of that list; the
+        # others (and an item condition under a repeated section) as before
+        per_item = [name for name in req.when if "[]" in path and facts.is_item_condition(name)]
+        if not facts.holds([name for name in req.when if name not in per_item], d, node.item):
+            continue
         root, base = (node.item, node.item_path) if relative else (d, ())
         for where, value in factpath.resolve(root, path, base):
+            if per_item and not facts.holds(per_item, d, _list_item(root, path, where[len(base):])):
+                continue
             ok = (
                 factpath.present(value)
                 or (req.none_is_an_answer and value == [] and _given(root, where[len(base):]))
@@ -69,6 +74,18 @@ def _given(root, where: tuple) -> bool:
         if obj is None:
             return False
     return hasattr(obj, "told") and obj.told(where[-1]) == "given"
+
+
+def _list_item(root, path: str, where: tuple):
+    """The item of the last list `path` runs through (`[]`), at the concrete `where`."""
+    head = path.rpartition("[]")[0]
+    depth = head.count("[]") + 1 + head.replace("[]", "").count(".") + 1
+    item = root
+    for step in where[:depth]:
+        item = item[step] if isinstance(step, int) else getattr(item, step, None)
+        if item is None:
+            return None
+    return item
 
 
 def _otherwise(d: Dossier, path: str, otherwise: str, where: tuple) -> bool:

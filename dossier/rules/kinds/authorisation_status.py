@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict
 
 from dossier.model import Dossier
 from dossier.model.administrative import SimplifiedScenario
-from dossier.model.identifiers import EEA_ONLY, EU_MEMBER_STATES
+from dossier.model.identifiers import in_union
 from dossier.model.product import AuthorisationStatus
 from dossier.rules.violation import Violation
 
@@ -42,7 +42,7 @@ _AUTHORISED_SCENARIOS = {
 
 
 def _in_union(code: str) -> bool:
-    return code == "EU" or code in EU_MEMBER_STATES | EEA_ONLY
+    return bool(in_union(code))
 
 
 def check(d: Dossier, params: dict) -> Iterator[Violation]:
