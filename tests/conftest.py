@@ -38,3 +38,19 @@ def minimal_text() -> str:
 def rules_of(findings) -> set[str]:
     """Every rule that found these findings (a finding merged from several names the others in `also`)."""
     return {rule for f in findings for rule in (f.rule, *f.also)}
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> dict[tuple[str, str], Path]:
+    """Every bundled example built to PDF for both targets, once per test session."""
+    from dossier import api
+    from tests.golden.snapshot import example_names
+
+    out = tmp_path_factory.mktemp("pdf")
+    pdfs = {}
+    for name in example_names():
+        for target in ("ind", "impd"):
+            result = api.build(EXAMPLES / name / "dossier.yaml", target, output=out / f"{name}-{target}.pdf")
+            assert result.output is not None, [str(f) for f in result.check.findings if f.severity.name == "ERROR"]
+            pdfs[(name, target)] = result.output
+    return pdfs

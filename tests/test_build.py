@@ -23,17 +23,6 @@ EXAMPLE_NAMES = example_names()  # every bundled example
 TARGETS = {"ind": ("letter", (612, 792)), "impd": ("a4", (595.28, 841.89))}
 
 
-@pytest.fixture(scope="session")
-def built(tmp_path_factory) -> dict[tuple[str, str], Path]:
-    out = tmp_path_factory.mktemp("pdf")
-    pdfs = {}
-    for name in EXAMPLE_NAMES:
-        for target in TARGETS:
-            result = api.build(EXAMPLES / name / "dossier.yaml", target, output=out / f"{name}-{target}.pdf")
-            assert result.output is not None, [str(f) for f in result.check.findings if f.severity.name == "ERROR"]
-            pdfs[(name, target)] = result.output
-    return pdfs
-
 
 def outline_titles(pdf: pikepdf.Pdf) -> list[tuple[int, str]]:
     """Bookmarks as (depth, title); an attached document's own bookmarks, nested under its
