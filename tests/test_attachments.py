@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
 
 import pikepdf
@@ -91,4 +92,5 @@ def test_a_section_build_without_the_attachment_names_it_instead_of_linking(tmp_
     html_out = tmp_path / "tox.html"
     api.build(EXAMPLES / "car-t", "ind", output=html_out, fmt="html", section="4.2.3.7")
     text = html_out.read_text(encoding="utf-8")
-    assert "attached as ../documents/kbt-rpt-nc-004.pdf, 6 pages" in text and 'href="#att-' not in text
+    words = re.sub(r"<[^>]+>", "", text)  # a long path is wrapped so it may break (render/html.py)
+    assert "attached as ../documents/kbt-rpt-nc-004.pdf, 6 pages" in words and 'href="#att-' not in text

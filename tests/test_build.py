@@ -15,6 +15,7 @@ import pytest
 from dossier import api
 from dossier.packs import load_pack
 from dossier.packs.outline import build_outline
+from dossier.render.figures import plan as figure_plan
 from dossier.preflight import preflight
 from tests.conftest import EXAMPLES
 from tests.golden.snapshot import example_names
@@ -44,8 +45,12 @@ def expected_titles(name: str, target: str) -> list[tuple[int, str]]:
     loaded = api.load(EXAMPLES / name / "dossier.yaml")
     pack = load_pack(target)
     titles = [(1, "Table of contents")] + [(1, fm.title) for fm in pack.front_matter]
-    for root in build_outline(pack, loaded.dossier):
-        titles += [(n.level, n.heading) for n in root.walk()]
+    outline = build_outline(pack, loaded.dossier)
+    figures = figure_plan(outline)  # each figure is bookmarked one level below its section
+    for root in outline:
+        for n in root.walk():
+            titles.append((n.level, n.heading))
+            titles += [(f.level, f.bookmark) for f in figures.get(n.anchor, [])]
     return titles
 
 
@@ -64,7 +69,7 @@ def test_bookmarks_match_the_section_tree(built, name, target):
         got = outline_titles(pdf)
         assert pdf.Root.PageMode == "/UseOutlines"
     assert got == expected_titles(name, target)
-    assert max(depth for depth, _ in got) <= 4
+    assert max(depth for depth, title in got if not title.startswith("Figure ")) <= 4
 
 
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)

@@ -118,3 +118,13 @@ def test_each_process_has_its_flow_figure(texts, systemic, authorised):
         text = texts[(name, "ind")]
         for x in processes:
             assert _has(text, f"Manufacturing process flow: {x.name}"), (name, x.name)
+
+
+def test_immunosuppression_cut_off_and_the_ind_a_study_runs_under(texts, systemic, authorised):
+    ind = texts[("aav-systemic", "ind")]
+    treatment = systemic.clinical.protocols[0].treatment
+    assert treatment.immunosuppression and _has(ind, "Immunosuppression")
+    assert all(_has(ind, a.dose) for a in treatment.immunosuppression)
+    assert _has(ind, systemic.clinical.protocols[0].selection_assays[0].cut_off)
+    under = [s for s in authorised.clinical.studies if s.ind_number]
+    assert under and _has(texts[("car-t-new-indication", "ind")], f"under US IND {under[0].ind_number}")

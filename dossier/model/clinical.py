@@ -138,6 +138,9 @@ class Treatment(Strict):
     lymphodepletion: list[Agent] = Field(default_factory=list)
     conditioning: list[Agent] = Field(default_factory=list)
     """Myeloablative or reduced-intensity conditioning before haematopoietic stem-cell infusion."""
+    immunosuppression: list[Agent] = Field(default_factory=list)
+    """Prophylactic immunosuppression around the dose (e.g. prednisolone against an immune
+    response to an AAV capsid), agent by agent."""
     conditioning_rationale: Narrative | None = None
     """Why this conditioning regimen and intensity, and how exposure is monitored (e.g. busulfan AUC targeting)."""
     bridging_therapy: Narrative | None = None
@@ -247,6 +250,8 @@ class SelectionAssay(Strict):
     """What the result decides, e.g. 'CD19 expression on tumour cells confirms eligibility'."""
     laboratory: Text | None = None
     device_status: DeviceStatus
+    cut_off: Text | None = None
+    """The result that decides, e.g. 'total anti-AAVrh74 antibody titre < 1:400'."""
     reference: Text | None = None
     """IDE number, Q-submission number, IRB determination or 510(k)/PMA number."""
 
@@ -385,6 +390,8 @@ class ClinicalStudy(Strict):
     countries: list[Text] = Field(default_factory=list)
     under_us_ind: Bool | None = None
     """Whether it runs under a US IND (this one or another)."""
+    ind_number: Text | None = None
+    """The US IND it runs under, when it does."""
     status: StudyStatus
     enrolled: int | None = Field(default=None, ge=0)
     treated: int | None = Field(default=None, ge=0)
