@@ -37,6 +37,8 @@ class Loaded:
     """Every YAML file read: the root, then each included file."""
     attachments: list = field(default_factory=list)
     """Attached PDFs that passed their checks (dossier.attachments.Attachment)."""
+    figure_files: list = field(default_factory=list)
+    """The sponsor's figures that passed their checks (dossier.figure_files.FigureFile)."""
     inputs: guard.Inputs = field(default_factory=guard.Inputs)
     """Every file this dossier reads or names (root, includes, attachments), by device and inode:
     no output may replace one of them."""
@@ -109,7 +111,7 @@ def _named_files(data, smap: SourceMap, root: Path) -> list[Path]:
                 if k == "file" and isinstance(v, str):
                     base = Path(smap.locate(where + (k,)).file).parent
                     try:
-                        found.append(resolve_inside(root.parent, base, v, {".pdf"}, "attachment"))
+                        found.append(resolve_inside(root.parent, base, v, {".pdf", ".png", ".svg"}, "file"))
                     except UnsafePath:
                         pass
                 else:
@@ -139,7 +141,14 @@ def load(path: Path) -> Loaded:
         if attachments.collect(dossier):
             attached, more = attachments.check(dossier, path, result.source_map)
             findings = findings + more
-    return Loaded(path, dossier, result.source_map, sort_findings(result.findings + findings), result.files, attached, inputs)
+    figures = []
+    if dossier is not None:
+        from dossier import figure_files
+
+        if figure_files.collect(dossier):
+            figures, more = figure_files.check(dossier, path, result.source_map)
+            findings = findings + more
+    return Loaded(path, dossier, result.source_map, sort_findings(result.findings + findings), result.files, attached, figure_files=figures, inputs=inputs)
 
 
 def targets_for(target: str) -> list[str]:
@@ -284,6 +293,7 @@ def build(
         tool_version=__version__,
         justifications=[f for f in result.check.findings if f.waiver or f.not_applicable],
         attachments={a.file: a for a in loaded.attachments},
+        figure_files={f.file: f.data_uri for f in loaded.figure_files},
     )
     if fmt == "html":
         steps = Steps(on_progress)
@@ -346,7 +356,7 @@ def _build_ectd(result: BuildResult, loaded: Loaded, pack, outline, target: str,
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(by_anchor[anchor].path, dest)
                 files.append(dest)
-        base = RenderOptions(draft=draft, trace=trace, tool_version=__version__, attachments={a.file: a for a in loaded.attachments})
+        base = RenderOptions(draft=draft, trace=trace, tool_version=__version__, attachments={a.file: a for a in loaded.attachments}, figure_files={f.file: f.data_uri for f in loaded.figure_files})
         section_anchors: dict[str, str] = {}
         for leaf in leaves:
             section_anchors.setdefault(leaf.node.id, leaf.node.anchor)
@@ -390,7 +400,7 @@ def write_manifest(result: BuildResult, target: str, fmt: str, section: str | No
     out = guard.output_file(manifest_path(result.output), loaded.inputs)  # for a layout folder: beside it
     doc = manifest.document(
         manifest_path=out,
-        inputs=[(f, "dossier" if i == 0 else "include") for i, f in enumerate(files)] + [(a.path, "attachment") for a in loaded.attachments],
+        inputs=[(f, "dossier" if i == 0 else "include") for i, f in enumerate(files)] + [(a.path, "attachment") for a in loaded.attachments] + [(f.path, "figure") for f in loaded.figure_files],
         outputs=outputs or [result.output],
         target=target,
         fmt=fmt,

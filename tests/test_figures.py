@@ -5,6 +5,7 @@ same to the byte on every build."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 
@@ -130,3 +131,85 @@ def test_the_axis_covers_every_value(lo, hi):
 
     ticks = _nice_ticks(lo, hi)
     assert ticks[0] <= lo and ticks[-1] >= hi and 3 <= len(ticks) <= 12
+
+
+def _png(width: int = 4, height: int = 3) -> bytes:
+    import struct
+    import zlib
+
+    raw = b"".join(b"\x00" + b"\x00\x00\xff" * width for _ in range(height))
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+
+
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="60"><rect x="1" y="1" width="198" height="58" fill="none" stroke="#000"/><text x="10" y="35">LV-KBT19 transfer plasmid</text></svg>'
+
+
+@pytest.fixture
+def aav_with_figures(tmp_path):
+    folder = tmp_path / "aav"
+    shutil.copytree(EXAMPLES / "aav", folder)
+    (folder / "figures").mkdir()
+    (folder / "figures" / "map.svg").write_text(SVG, encoding="utf-8")
+    (folder / "figures" / "flow.png").write_bytes(_png())
+    path = folder / "dossier.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    ds = data["quality"]["drug_substances"][0]
+    ds["figures"] = [{"file": "figures/map.svg", "caption": "Map of the transgene cassette", "sources": [{"citation": "Plasmid map PM-201 v2"}]}]
+    ds["process"]["figures"] = [{"file": "figures/flow.png", "caption": "Manufacturing suite layout"}]
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_supplied_figures_are_embedded_numbered_and_listed(aav_with_figures, tmp_path):
+    out = tmp_path / "s.pdf"
+    result = api.build(aav_with_figures, "ind", output=out, section="3.2.S")
+    assert result.output == out, [f.message for f in result.check.findings if f.severity.name == "ERROR"]
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(out).pages)
+    assert "Map of the transgene cassette" in text and "Manufacturing suite layout" in text
+    assert "LV-KBT19 transfer plasmid" in text  # the SVG's text stays text
+    assert "Source: Plasmid map PM-201 v2" in text
+    pdf = pikepdf.open(out)
+    images = [x for page in pdf.pages for x in page.get_images().values()]
+    assert images, "the PNG is an image of the page"
+    figures = [title for _, title, _ in _outline(out) if title.startswith("Figure ")]
+    assert any("Map of the transgene cassette" in t for t in figures) and any("Manufacturing suite layout" in t for t in figures)
+    manifest = json.loads(out.with_name(out.name + ".manifest.json").read_text(encoding="utf-8"))
+    assert {"figures/map.svg", "figures/flow.png"} <= {e["path"].split("aav/")[-1] for e in manifest["inputs"] if e["role"] == "figure"}
+
+
+@pytest.mark.parametrize("content,expected", [
+    (SVG.replace("<rect", '<script>alert(1)</script><rect'), "<script>"),
+    (SVG.replace("<rect", '<image href="file:///etc/passwd" width="1" height="1"/><rect'), "outside the file"),
+    (SVG.replace("<rect", '<rect style="fill: url(https://example.org/x)"/><rect'), "in a style"),
+    (SVG.replace("<rect", '<rect onload="x()"/><rect'), "event handler"),
+    ('<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaa">]>' + SVG, "DTD or entities"),
+    ("<html><body>not svg</body></html>", "not an SVG document"),
+    ("GIF89a....", "not well-formed"),
+])
+def test_an_unsafe_svg_is_refused_where_it_is_named(aav_with_figures, content, expected):
+    (aav_with_figures.parent / "figures" / "map.svg").write_text(content, encoding="utf-8")
+    found = [f for f in api.load(aav_with_figures).findings if f.rule == "FIG-FILE"]
+    assert len(found) == 1 and expected in found[0].message, [f.message for f in found]
+    assert found[0].path == "quality.drug_substances[0].figures[0].file" and found[0].location.line > 0
+
+
+def test_a_png_that_is_not_one_or_a_file_outside_the_folder_is_refused(aav_with_figures, tmp_path):
+    (aav_with_figures.parent / "figures" / "flow.png").write_bytes(b"GIF89a" + b"\x00" * 40)
+    assert any(f.rule == "FIG-FILE" and "not a PNG" in f.message for f in api.load(aav_with_figures).findings)
+    text = aav_with_figures.read_text(encoding="utf-8").replace("figures/flow.png", "../../outside.png")
+    (tmp_path / "outside.png").write_bytes(_png())
+    aav_with_figures.write_text(text, encoding="utf-8")
+    assert any(f.rule == "FIG-FILE" and ("leaves the dossier" in f.message or "does not exist" in f.message) for f in api.load(aav_with_figures).findings)
+
+
+def test_an_output_never_replaces_a_figure(aav_with_figures):
+    from typer.testing import CliRunner
+
+    from dossier.cli import app
+
+    target = aav_with_figures.parent / "figures" / "flow.png"
+    before = target.read_bytes()
+    result = CliRunner().invoke(app, ["check", str(aav_with_figures), "-o", str(target)])
+    assert result.exit_code != 0 and target.read_bytes() == before

@@ -497,6 +497,16 @@ Sources = Annotated[
 """The `sources:` list a record may carry."""
 
 
+class SuppliedFigure(Strict):
+    """A figure the sponsor supplies: ``{file: figures/vector-map.svg, caption: Map of the transfer
+    plasmid}``. A PNG or SVG inside the dossier's folder (relative to the YAML file that names it);
+    it is checked (dossier/figure_files.py), numbered and listed like the figures drawn from data."""
+
+    file: Text
+    caption: Text
+    sources: Sources = Field(default_factory=list)
+
+
 class Table(Strict):
     """A small data table (e.g. a tabulation of study results)."""
 

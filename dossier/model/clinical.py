@@ -9,7 +9,7 @@ from pydantic import Field, StringConstraints, field_validator
 
 from dossier.model.administrative import Phase
 from dossier.model.identifiers import NCTNumber
-from dossier.model.base import Address, Bool, Dose, DoseBasis, DocumentRef, Duration, Id, Markdown, Narrative, Organisation, Sources, Strict, Text, Volume, WeightBand
+from dossier.model.base import Address, Bool, Dose, DoseBasis, DocumentRef, Duration, Id, Markdown, Narrative, Organisation, Sources, Strict, SuppliedFigure, Text, Volume, WeightBand
 
 
 class InvestigationalPlan(Strict):
@@ -304,6 +304,8 @@ class Protocol(Strict):
     control: Control
     periods: list[TrialPeriod] = Field(default_factory=list)
     """The periods of the trial in order (screening, treatment, follow-up ...), drawn as the trial schema."""
+    figures: list[SuppliedFigure] = Field(default_factory=list)
+    """Figures of the design the sponsor supplies (shown under the study design)."""
     bias_minimisation: Narrative | None = None
     population: Population
     treatment: Treatment

@@ -6,7 +6,7 @@ import enum
 
 from pydantic import Field
 
-from dossier.model.base import sci, Bool, Address, DoseBasis, DoseEntity, Duration, Id, TimeUnit, Markdown, Narrative, Organisation, Sources, Strict, Table, TemperatureRange, Text
+from dossier.model.base import sci, Bool, Address, DoseBasis, DoseEntity, Duration, Id, TimeUnit, Markdown, Narrative, Organisation, Sources, Strict, SuppliedFigure, Table, TemperatureRange, Text
 
 
 class Manufacturer(Strict):
@@ -72,6 +72,8 @@ class Process(Strict):
     batch_definition: Text | None = None
     scale: Text | None = None
     steps: list[ProcessStep] = Field(default_factory=list)
+    figures: list[SuppliedFigure] = Field(default_factory=list)
+    """Figures of the process the sponsor supplies (beside the flow drawn from the steps)."""
 
 
 class MaterialRole(str, enum.Enum):
@@ -390,6 +392,8 @@ class DrugSubstance(Strict):
     """What the sponsor defines as this drug substance, and why (FDA CMC-GT 2020 §IV)."""
     nomenclature: Narrative | None = None
     structure: Narrative | None = None
+    figures: list[SuppliedFigure] = Field(default_factory=list)
+    """Figures of its structure the sponsor supplies, e.g. a vector or plasmid map (shown under Structure)."""
     general_properties: Narrative | None = None
     manufacturers: list[Manufacturer] = Field(default_factory=list)
     process: Process | None = None

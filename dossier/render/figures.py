@@ -21,12 +21,7 @@ from markupsafe import Markup, escape
 FLOW = "flow"
 SCHEMA = "schema"
 PLOT = "plot"
-
-_TEMPLATES = {
-    "_base/ctd/process.html.j2": FLOW,
-    "_base/clinical/design.html.j2": SCHEMA,
-    "_base/ctd/stability_data.html.j2": PLOT,
-}
+SUPPLIED = "supplied"
 
 
 @dataclass(frozen=True)
@@ -38,7 +33,7 @@ class Figure:
     level: int
     """Bookmark level: one below the section that holds it."""
     subject: Any = None
-    """What it draws: the process, the protocol, or (study, series) of a plot."""
+    """What it draws: the process, the protocol, (study, series) of a plot, or the sponsor's figure."""
 
     @property
     def label(self) -> str:
@@ -49,29 +44,43 @@ class Figure:
         return f"{self.label}. {self.caption}"
 
 
-def _flow(node) -> list[tuple[str, Any]]:
+def _supplied(figures) -> list[tuple[str, str, Any]]:
+    return [(SUPPLIED, f.caption, f) for f in figures or []]
+
+
+def _process(node) -> list[tuple[str, str, Any]]:
     process = getattr(node.item, "process", None)
-    if process is None or not process.steps:
+    if process is None:
         return []
-    return [(f"Manufacturing process flow: {node.item.name} (process {process.version})", process)]
+    drawn = [(FLOW, f"Manufacturing process flow: {node.item.name} (process {process.version})", process)] if process.steps else []
+    return drawn + _supplied(process.figures)
 
 
-def _schema(node) -> list[tuple[str, Any]]:
-    if not getattr(node.item, "periods", None):
-        return []
-    return [(f"Trial schema: protocol {node.item.id}", node.item)]
+def _design(node) -> list[tuple[str, str, Any]]:
+    protocol = node.item
+    drawn = [(SCHEMA, f"Trial schema: protocol {protocol.id}", protocol)] if getattr(protocol, "periods", None) else []
+    return drawn + _supplied(getattr(protocol, "figures", None))
 
 
-def _plots(node) -> list[tuple[str, Any]]:
+def _structure(node) -> list[tuple[str, str, Any]]:
+    return _supplied(getattr(node.item, "figures", None))
+
+
+def _stability(node) -> list[tuple[str, str, Any]]:
     stability = getattr(node.item, "stability", None)
     out = []
     for study in stability.studies if stability else []:
         for series in study.data:
-            out.append((f"Stability: {series.attribute}, {study.kind.value} study at {study.condition}", (study, series)))
+            out.append((PLOT, f"Stability: {series.attribute}, {study.kind.value} study at {study.condition}", (study, series)))
     return out
 
 
-_WHAT = {FLOW: _flow, SCHEMA: _schema, PLOT: _plots}
+_TEMPLATES = {
+    "_base/ctd/process.html.j2": _process,
+    "_base/clinical/design.html.j2": _design,
+    "_base/ctd/stability_data.html.j2": _stability,
+    "_base/ctd/structure.html.j2": _structure,
+}
 
 
 def plan(outline: list) -> dict[str, list[Figure]]:
@@ -80,10 +89,10 @@ def plan(outline: list) -> dict[str, list[Figure]]:
     number = 0
     for root in outline:
         for node in root.walk():
-            kind = _TEMPLATES.get(node.section.template or "")
-            if kind is None or not node.applicable or node.item is None:
+            what = _TEMPLATES.get(node.section.template or "")
+            if what is None or not node.applicable or node.item is None:
                 continue
-            for k, (caption, subject) in enumerate(_WHAT[kind](node), start=1):
+            for k, (kind, caption, subject) in enumerate(what(node), start=1):
                 number += 1
                 out.setdefault(node.anchor, []).append(Figure(f"fig-{node.anchor}-{k}", number, caption, kind, node.level + 1, subject))
     return out

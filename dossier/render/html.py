@@ -37,6 +37,8 @@ class RenderOptions:
     sizing_only: bool = False
     """Front mode: laid out only to count its pages (contents without dot leaders, which are slow)."""
     attachments: dict = field(default_factory=dict)
+    figure_files: dict[str, str] = field(default_factory=dict)
+    """The sponsor's checked figure files as data URIs, by the file name the YAML gives."""
     external_links: dict[str, str] = field(default_factory=dict)
     section_anchors: dict[str, str] = field(default_factory=dict)
     """Section id -> anchor of sections that are other files (eCTD layout), so they can be linked."""
@@ -121,6 +123,7 @@ def _context(pack: Pack, d: Dossier, nodes: list[Node], options: RenderOptions) 
         "pack": pack,
         "vocab": pack.vocabulary,
         "figures": figures,
+        "figure_files": options.figure_files,
         "figure_list": flat(figures),
         "nodes": nodes,
         "toc_nodes": options.all_nodes or nodes,

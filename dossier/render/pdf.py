@@ -27,15 +27,19 @@ _SUBSET_TAG = re.compile(r"^/?[A-Z]{6}\+")
 class SandboxFetcher(URLFetcher):
     """Fetch only files inside the allowed folders (templates, the dossier's own folder).
 
-    Everything else -- network, other local files, data: URIs -- is refused, so nothing
-    in a dossier can make the renderer read /etc/passwd or call a metadata service.
+    Everything else -- network, other local files, data: URIs other than PNG or SVG images --
+    is refused, so nothing in a dossier can make the renderer read /etc/passwd or call a
+    metadata service. The images are the sponsor's figures, embedded by the templates only
+    after dossier/figure_files.py has checked them (narrative text cannot make an <img>).
     """
 
     def __init__(self, roots: list[Path]) -> None:
-        super().__init__(timeout=1, allowed_protocols=("file",), fail_on_errors=True)
+        super().__init__(timeout=1, allowed_protocols=("file", "data"), fail_on_errors=True)  # data: only for the images fetch() lets through
         self.roots = [r.resolve() for r in roots]
 
     def fetch(self, url, headers=None):  # noqa: D102 - WeasyPrint API
+        if url.startswith(("data:image/png;base64,", "data:image/svg+xml;base64,")):
+            return super().fetch(url, headers)
         if not url.startswith("file://"):
             raise FatalURLFetchingError(f"blocked resource (not a local bundled file): {url[:80]}")
         from urllib.parse import unquote, urlparse
