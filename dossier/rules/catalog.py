@@ -56,6 +56,7 @@ INPUT_RULES = {
     "ATT-FILE": "Every attached document (`file:` of a document reference) is a PDF inside the dossier's folder.",
     "ATT-PDF": "Every attached PDF opens and passes the submission preflight checks (version, no security, fonts embedded, bookmarks, page size, text).",
     "ATT-LIMIT": "Attachments stay within the dossier's limits: 512 MiB per file, 2 GiB, 500 files and 10,000 pages together.",
+    "FIG-FILE": "Every figure the sponsor supplies (`figures: [{file, caption}]`) is a PNG (at most 10,000 pixels a side) or a self-contained SVG (no DTD, entities, scripts, event handlers, foreign objects or outside references) inside the dossier's folder, at most 10 MB.",
     "VERIFY-MANIFEST": "dossier verify: the manifest is readable.",
     "VERIFY-MISSING": "dossier verify: every file the manifest lists exists.",
     "VERIFY-CHANGED": "dossier verify: every file the manifest lists has the recorded SHA-256.",
