@@ -109,6 +109,21 @@ def breakable_long_tokens(html: str) -> str:
 _TABLE = re.compile(r"<table(?=[\s>])")
 
 
+STUDIES_TEMPLATE = "_base/nonclinical/studies.html.j2"
+
+
+def _type_sections(outline: list[Node]) -> dict[str, str]:
+    """Nonclinical study type -> the id of the section that reports studies of that type (and
+    states why a type was not conducted): where a summary table points instead of repeating."""
+    out: dict[str, str] = {}
+    for root in outline:
+        for node in root.walk():
+            if node.section.template == STUDIES_TEMPLATE and node.applicable:
+                for kind in node.section.params.get("types", []):
+                    out.setdefault(kind, node.id)
+    return out
+
+
 def _context(pack: Pack, d: Dossier, nodes: list[Node], options: RenderOptions) -> dict:
     d = regional.view(d, pack.region)  # the pack's region's text (a cached view)
     anchors: dict[str, str] = {"toc": "toc"}
@@ -118,12 +133,14 @@ def _context(pack: Pack, d: Dossier, nodes: list[Node], options: RenderOptions) 
     for sid, anchor in options.section_anchors.items():
         anchors.setdefault(sid, anchor)
     figures = plan(options.all_nodes or nodes)
+    type_sections = _type_sections(options.all_nodes or nodes)
     context = {
         "d": d,
         "pack": pack,
         "vocab": pack.vocabulary,
         "figures": figures,
         "figure_files": options.figure_files,
+        "type_sections": type_sections,
         "figure_list": flat(figures),
         "nodes": nodes,
         "toc_nodes": options.all_nodes or nodes,
