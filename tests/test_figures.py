@@ -94,6 +94,19 @@ def _outline(pdf_path):
     return rows
 
 
+def _depths(pdf_path) -> list[int]:
+    depths = []
+
+    def walk(items, depth):
+        for item in items:
+            depths.append(depth)
+            walk(item.children, depth + 1)
+
+    with pikepdf.open(pdf_path) as pdf, pdf.open_outline() as outline:
+        walk(outline.root, 1)
+    return depths
+
+
 def test_every_figure_is_numbered_listed_and_bookmarked_under_its_section(car_t_with_data):
     reader = pypdf.PdfReader(car_t_with_data)
     pages = [page.extract_text() for page in reader.pages]
@@ -104,8 +117,16 @@ def test_every_figure_is_numbered_listed_and_bookmarked_under_its_section(car_t_
     assert "Trial schema" in kinds and "Stability" in kinds
     numbers = sorted({int(n.split()[1]) for n, _ in captions})
     assert numbers == list(range(1, len(numbers) + 1))
-    figures = [(parent, title, page) for parent, title, page in _outline(car_t_with_data) if title.startswith("Figure ")]
+    rows = _outline(car_t_with_data)
+    # a figure's section: its parent, or (for a level-4 section, FDA's deepest bookmark level) the
+    # section bookmarked just before it
+    figures = []
+    for i, (parent, title, page) in enumerate(rows):
+        if title.startswith("Figure "):
+            before = next(t for _, t, _ in reversed(rows[:i]) if not t.startswith("Figure "))
+            figures.append((f"{parent} / {before}", title, page))
     assert len(figures) == len(numbers)
+    assert max(_depths(car_t_with_data)) <= 4
     listing = text.split("List of figures", 1)[1]
     for parent, title, page in figures:
         assert title.split(".")[0] + "." in pages[page - 1], (title, page)  # the bookmark goes to the figure's page

@@ -24,6 +24,11 @@ PLOT = "plot"
 SUPPLIED = "supplied"
 
 
+MAX_BOOKMARK_LEVEL = 4
+"""FDA's PDF specification: bookmarks at most four levels deep. A figure of a level-4 section is
+bookmarked at level 4, right after its section, rather than below it."""
+
+
 @dataclass(frozen=True)
 class Figure:
     anchor: str
@@ -31,7 +36,7 @@ class Figure:
     caption: str
     kind: str
     level: int
-    """Bookmark level: one below the section that holds it."""
+    """Bookmark level: one below the section that holds it (at most MAX_BOOKMARK_LEVEL)."""
     subject: Any = None
     """What it draws: the process, the protocol, (study, series) of a plot, or the sponsor's figure."""
 
@@ -94,7 +99,8 @@ def plan(outline: list) -> dict[str, list[Figure]]:
                 continue
             for k, (kind, caption, subject) in enumerate(what(node), start=1):
                 number += 1
-                out.setdefault(node.anchor, []).append(Figure(f"fig-{node.anchor}-{k}", number, caption, kind, node.level + 1, subject))
+                level = min(node.level + 1, MAX_BOOKMARK_LEVEL)
+                out.setdefault(node.anchor, []).append(Figure(f"fig-{node.anchor}-{k}", number, caption, kind, level, subject))
     return out
 
 
