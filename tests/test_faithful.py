@@ -125,6 +125,16 @@ is absent or derived, never a product fact."""
 ALLOWED_REMOVALS = {
     "TemperatureRange.min": "a range given only its maximum reads '≤ max', which is what was given",
     "Label.region": "a label without a region is, as documented, the label of both regions, so the other region's document gains it (and IMPD-REG-001/IND-REG-001 then report what does not belong there)",
+    "Dose.up_to": "a range without its upper end is the single dose given as value, printed as such",
+    "ParameterRange.min": "a parameter range given only its maximum reads '≤ max', which is what was given",
+    "ParameterRange.max": "a parameter range given only its minimum reads '≥ min', which is what was given",
+    "EUApplication.simplified_impd": "without a simplified-IMPD scenario the IMPD is the full one (as documented), so its S, P and A sections appear",
+    "Process.steps": "figures are numbered through the document: without the steps there is no flow figure, and the figures after it are renumbered",
+    "Quality.drug_substances": "figures are numbered through the document: without a drug substance its flow figure goes, and the figures after it are renumbered",
+    "StabilityStudy.data": "figures are numbered through the document: without the data there is no plot, and the figures after it are renumbered",
+    "StabilitySeries.lower_limit": "the plot's axis is scaled to the values and limits given, so its tick labels change",
+    "StabilitySeries.upper_limit": "the plot's axis is scaled to the values and limits given, so its tick labels change",
+    "Source.url": "a source without its address is the same citation, no longer a link (the text run is split differently)",
 }
 """Fields whose removal may add text outside the marks above, each with the reason."""
 

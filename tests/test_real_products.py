@@ -127,4 +127,4 @@ def test_immunosuppression_cut_off_and_the_ind_a_study_runs_under(texts, systemi
     assert all(_has(ind, a.dose) for a in treatment.immunosuppression)
     assert _has(ind, systemic.clinical.protocols[0].selection_assays[0].cut_off)
     under = [s for s in authorised.clinical.studies if s.ind_number]
-    assert under and _has(texts[("car-t-new-indication", "ind")], f"under US IND {under[0].ind_number}")
+    assert under and _has(texts[("car-t-new-indication", "ind")], f"under a US IND ({under[0].ind_number})")

@@ -101,7 +101,8 @@ def test_every_sourced_record_shows_its_source_in_a_document(sourced, tmp_path):
         result = api.build(sourced, target, output=out, fmt="html")
         assert out.exists(), [(f.rule, f.path, f.message) for f in result.check.findings if f.severity is Severity.ERROR]
         html += out.read_text(encoding="utf-8")
-    missing = [where for where in SOURCED if f"{_citation(where)}, section 2" not in html]
+    words = re.sub(r"<[^>]+>", "", html)  # a long citation is wrapped so it may break
+    missing = [where for where in SOURCED if f"{_citation(where)}, section 2" not in words]
     assert not missing
     assert '<a href="https://example.org/report">' in html
 

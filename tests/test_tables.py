@@ -98,7 +98,7 @@ def test_a_long_schedule_is_split_evenly_with_windows_and_notes(tmp_path):
     out = tmp_path / "p.html"
     api.build(path, "ind", output=out, fmt="html", section="5.3.5.2")
     html = out.read_text(encoding="utf-8")
-    tables = re.findall(r'<table class="data soa">(.*?)</table>', html, re.S)
+    tables = re.findall(r'<table[^>]*class="data soa"[^>]*>(.*?)</table>', html, re.S)
     assert [t.count('<th scope="col">') - 1 for t in tables] == [8, 7]
     assert "Schedule of assessments (1 of 2: Screening to Day 42)" in html
     assert 'Day 28<br><span class="window">± 3 days</span>' in html

@@ -192,7 +192,7 @@ def plot_svg(series) -> Markup:
 
     e = lambda s: str(escape(s))  # noqa: E731
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="plot" viewBox="0 0 {W:g} {H:g}" width="{W:g}" height="{H:g}" font-family="Dossier Sans, Dossier Symbols" font-size="9">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="plot" viewBox="0 0 {W:g} {H:g}" width="{W:g}" height="{H:g}" font-family="Dossier Sans, Dossier Symbols" font-size="12">',
         f'<rect x="{LEFT:g}" y="{TOP:g}" width="{pw:g}" height="{ph:g}" fill="none" stroke="#000" stroke-width="0.8"/>',
     ]
     for t in x_ticks:
@@ -208,7 +208,7 @@ def plot_svg(series) -> Markup:
         if value is not None:
             y = py(value)
             parts.append(f'<line x1="{LEFT:.2f}" y1="{y:.2f}" x2="{LEFT + pw:.2f}" y2="{y:.2f}" stroke="#000" stroke-width="1" stroke-dasharray="5 3"/>')
-            parts.append(f'<text x="{LEFT + 4:.2f}" y="{y - 3:.2f}" font-size="8">{name} {_fmt(value)}</text>')
+            parts.append(f'<text x="{LEFT + 4:.2f}" y="{y - 3:.2f}">{name} {_fmt(value)}</text>')
     lots: list[str] = []
     for p in points:
         key = p.lot or ""
@@ -223,6 +223,7 @@ def plot_svg(series) -> Markup:
         parts.extend(_marker(shape, px(p.time), py(p.value), colour) for p in mine)
         ly = TOP + 26 + 14 * i
         parts.append(_marker(shape, LEFT + pw + 10, ly, colour))
-        parts.append(f'<text x="{LEFT + pw + 18:.2f}" y="{ly + 3:.2f}">{e(lot or "results")}</text>')
+        label = f'<text x="{LEFT + pw + 18:.2f}" y="{ly + 3:.2f}">{e(lot)}</text>' if lot else f'<text class="not-stated" x="{LEFT + pw + 18:.2f}" y="{ly + 3:.2f}">lot not stated</text>'
+        parts.append(label)
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -26,6 +26,9 @@ class BatchRow:
 class BatchTable:
     lots: list = field(default_factory=list)
     rows: list[BatchRow] = field(default_factory=list)
+    specification_given: bool = True
+    """False when the material's specification is not stated: a test then has no criterion to
+    show, rather than being 'not in the specification'."""
 
 
 def _key(name: str) -> str:
@@ -54,7 +57,8 @@ def batch_tables(material, lots: list, per_table: int = LOTS_PER_TABLE) -> list[
             if any(c is not None for c in cells):
                 criterion = spec[key].acceptance if key in spec else None
                 rows.append(BatchRow(name, criterion, cells))
-        tables.append(BatchTable(chunk, rows))
+        given = bool(getattr(material, "specification", None)) or (hasattr(material, "told") and material.told("specification") == "given")
+        tables.append(BatchTable(chunk, rows, given))
     return tables
 
 
