@@ -18,6 +18,7 @@ from dossier import api
 from dossier.model.quality import StabilitySeries
 from dossier.render.figures import inputs_by_step, plot_svg
 from tests.conftest import EXAMPLES
+from tests.golden.snapshot import example_names
 
 SERIES = {
     "attribute": "Viability (post-thaw)", "unit": "%", "time_unit": "months", "lower_limit": 70,
@@ -234,3 +235,21 @@ def test_an_output_never_replaces_a_figure(aav_with_figures):
     before = target.read_bytes()
     result = CliRunner().invoke(app, ["check", str(aav_with_figures), "-o", str(target)])
     assert result.exit_code != 0 and target.read_bytes() == before
+
+
+@pytest.mark.parametrize("name", example_names())
+def test_every_drug_substance_and_drug_product_of_every_example_has_its_flow(built, name):
+    """Done when of issue 17: each example's documents carry a flow figure for each drug substance
+    and the drug product (an IMPD that gives the SmPC in place of quality data has none)."""
+    from dossier import facts
+
+    d = api.load(EXAMPLES / name).dossier
+    items = [x for x in [*d.quality.drug_substances, d.quality.drug_product] if x is not None]
+    assert all(x.process and x.process.steps for x in items), "every bundled example describes its processes step by step"
+    for target in ("ind", "impd"):
+        if target == "impd" and not facts.impd_needs_p(d):
+            continue
+        text = "".join(" ".join(p.extract_text() for p in pypdf.PdfReader(built[(name, target)]).pages).split())
+        substances = items if target == "ind" or facts.impd_needs_s(d) else items[-1:]
+        for x in substances:
+            assert "".join(f"Manufacturing process flow: {x.name}".split()) in text, (target, x.name)
