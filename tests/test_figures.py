@@ -147,6 +147,17 @@ def test_figures_are_the_same_on_every_build(car_t_with_data, tmp_path):
     assert again.read_bytes() == car_t_with_data.read_bytes()
 
 
+def test_large_values_print_as_powers_of_ten_and_a_long_label_takes_two_lines():
+    series = StabilitySeries.model_validate({
+        "attribute": "Infectious titre of the lentiviral vector after thaw", "unit": "TU/mL", "time_unit": "months",
+        "lower_limit": 1.0e9, "points": [{"time": 0, "value": 3.1e9, "lot": "LV412-G-2506"}, {"time": 12, "value": 2.8e9, "lot": "LV412-G-2506"}],
+    })
+    svg = str(plot_svg(series))
+    assert "e+0" not in svg and "lower limit 1.0 × 10⁹" in svg
+    assert svg.count('transform="rotate(-90') == 2 and "(× 10⁹ TU/mL)" in svg
+    assert ">3<" in svg or ">3.5<" in svg or ">2.5<" in svg  # ticks in units of the power of ten
+
+
 @pytest.mark.parametrize("lo,hi", [(0, 9), (75.3, 97.7), (0, 1), (63.1, 92.2), (0, 24), (1e9, 4.2e9), (-3, 2.5)])
 def test_the_axis_covers_every_value(lo, hi):
     from dossier.render.figures import _nice_ticks

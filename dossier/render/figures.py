@@ -139,7 +139,9 @@ def inputs_by_step(substance, process) -> dict[str, list[tuple[str, str]]]:
 # --- the plot ---------------------------------------------------------------------------------
 
 W, H = 560.0, 250.0
-LEFT, RIGHT, TOP, BOTTOM = 62.0, 120.0, 14.0, 40.0
+LEFT, RIGHT, TOP, BOTTOM = 78.0, 150.0, 14.0, 40.0
+LABEL_CHARS = 28
+"""An axis label longer than this is set on two lines."""
 _MARKERS = ["circle", "square", "triangle", "diamond"]
 _GREYS = ["#000000", "#555555", "#888888", "#333333"]
 
@@ -156,7 +158,18 @@ def _nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
 
 
 def _fmt(x: float) -> str:
-    return f"{x:g}"
+    """A tick or limit value as the documents print numbers: 1.0 × 10⁹ rather than 1e+09."""
+    from dossier.model.base import sci
+
+    return sci(x) if x and (abs(x) >= 1e4 or abs(x) < 1e-3) else f"{x:g}"
+
+
+def _two_lines(text: str) -> list[str]:
+    if len(text) <= LABEL_CHARS or " " not in text:
+        return [text]
+    middle = len(text) // 2
+    cut = min((i for i, c in enumerate(text) if c == " "), key=lambda i: abs(i - middle))
+    return [text[:cut], text[cut + 1 :]]
 
 
 def _marker(kind: str, x: float, y: float, colour: str) -> str:
@@ -198,12 +211,19 @@ def plot_svg(series) -> Markup:
     for t in x_ticks:
         parts.append(f'<line x1="{px(t):.2f}" y1="{TOP + ph:.2f}" x2="{px(t):.2f}" y2="{TOP + ph + 4:.2f}" stroke="#000" stroke-width="0.8"/>')
         parts.append(f'<text x="{px(t):.2f}" y="{TOP + ph + 14:.2f}" text-anchor="middle">{_fmt(t)}</text>')
+    # large values: the power of ten goes into the axis label and the ticks read 1, 2, 3 ...
+    top = max(abs(t) for t in y_ticks)
+    power = math.floor(math.log10(top)) if top >= 1e4 else 0
     for t in y_ticks:
         parts.append(f'<line x1="{LEFT - 4:.2f}" y1="{py(t):.2f}" x2="{LEFT:.2f}" y2="{py(t):.2f}" stroke="#000" stroke-width="0.8"/>')
         parts.append(f'<line x1="{LEFT:.2f}" y1="{py(t):.2f}" x2="{LEFT + pw:.2f}" y2="{py(t):.2f}" stroke="#ddd" stroke-width="0.5"/>')
-        parts.append(f'<text x="{LEFT - 7:.2f}" y="{py(t) + 3:.2f}" text-anchor="end">{_fmt(t)}</text>')
+        parts.append(f'<text x="{LEFT - 7:.2f}" y="{py(t) + 3:.2f}" text-anchor="end">{_fmt(round(t / 10**power, 10)) if power else _fmt(t)}</text>')
     parts.append(f'<text x="{LEFT + pw / 2:.2f}" y="{H - 6:.2f}" text-anchor="middle">Time ({e(series.time_unit.value)})</text>')
-    parts.append(f'<text x="12" y="{TOP + ph / 2:.2f}" text-anchor="middle" transform="rotate(-90 12 {TOP + ph / 2:.2f})">{e(series.attribute)} ({e(series.unit)})</text>')
+    scale = f"× 10{str(power).translate(str.maketrans('-0123456789', '⁻⁰¹²³⁴⁵⁶⁷⁸⁹'))} " if power else ""
+    lines = _two_lines(f"{series.attribute} ({scale}{series.unit})")
+    for k, line in enumerate(lines):
+        x = 14 + 14 * k if len(lines) > 1 else 20
+        parts.append(f'<text x="{x}" y="{TOP + ph / 2:.2f}" text-anchor="middle" transform="rotate(-90 {x} {TOP + ph / 2:.2f})">{e(line)}</text>')
     for name, value in (("lower limit", series.lower_limit), ("upper limit", series.upper_limit)):
         if value is not None:
             y = py(value)
