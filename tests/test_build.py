@@ -314,8 +314,11 @@ def test_attached_documents_are_in_place_bookmarked_listed_and_linked(built):
                 assert "Attached document" in pages[cover] and doc.file in pages[cover]
                 with pikepdf.open((EXAMPLES / "car-t" / doc.file.replace("../", "")).resolve()) as src:
                     n = len(src.pages)
+                header = "IND · Version"  # our running header, on the cover sheet only
+                assert header in pages[cover]
                 for k in range(1, n + 1):  # every page of the attachment, with its own footer, in order
                     assert re.search(rf"page {k} of {n}", pages[cover + k]), (doc.number, k)
+                    assert header not in pages[cover + k] and f"Page {cover + k + 1} of" in pages[cover + k], (doc.number, k)
                 assert item.children, f"{doc.number}: its bookmarks are nested under its section"
                 assert all(cover < index[c.destination[0].objgen] <= cover + n for c in item.children)
         toc = "".join(p for p in pages[:12] if "Table of contents" in p)  # the contents' pages carry it in their footer

@@ -21,6 +21,7 @@ from dossier.packs.manifest import Pack
 from dossier.packs.outline import Node
 from dossier.progress import Steps
 from dossier.render.assemble import PartInfo, assemble, read_part
+from dossier.render.attach import slot_of
 from dossier.render.cache import PieceCache
 from dossier.render.figures import flat
 from dossier.render.figures import plan as figure_plan
@@ -204,11 +205,15 @@ def _folio(pack: Pack, d: Dossier, outline: list[Node], options: RenderOptions, 
     for name, page in _page_numbers(infos, owns).items():
         if name in chapters:
             starts[page] = chapters[name]
+    attached, base = set(), 0  # pages that receive an attached document's page
+    for info, own in zip(infos, owns):
+        attached |= {base + page + 1 for name, (page, _) in info.dests.items() if slot_of(name) in own}
+        base += info.pages
     pages, current = [], ""
     landscape = [flag for info in infos for flag in info.landscape]
     for number, wide in enumerate(landscape, 1):
         current = starts.get(number, current)
-        pages.append({"number": number, "landscape": wide, "chapter": current})
+        pages.append({"number": number, "landscape": wide, "chapter": current, "attached": number in attached})
     size = -(-len(pages) // pieces)
     return [render_folio(pack, d, pages[i : i + size], len(pages), options) for i in range(0, len(pages), size)]
 
