@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from dossier.factpath import instances
 from dossier.findings import Finding, Severity
 from dossier.io.paths import UnsafePath, resolve_inside
 from dossier.io.yamlsource import PathT, SourceMap, format_path
@@ -37,18 +38,7 @@ class Attachment:
 
 def collect(d: BaseModel, where: PathT = ()) -> list[tuple[PathT, DocumentRef]]:
     """Every DocumentRef with a file, in document order, with its YAML path."""
-    found: list[tuple[PathT, DocumentRef]] = []
-    if isinstance(d, DocumentRef):
-        return [(where, d)] if d.file else []
-    for name in type(d).model_fields:
-        value = getattr(d, name)
-        if isinstance(value, BaseModel):
-            found += collect(value, where + (name,))
-        elif isinstance(value, list):
-            for i, item in enumerate(value):
-                if isinstance(item, BaseModel):
-                    found += collect(item, where + (name, i))
-    return found
+    return [(at, doc) for at, doc in instances(d, DocumentRef, where) if doc.file]
 
 
 MAX_FILE_BYTES = 512 * 1024 * 1024

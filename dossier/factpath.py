@@ -65,3 +65,19 @@ def present(value: Any) -> bool:
     if isinstance(value, (str, list, tuple, dict)) and not value:
         return False
     return True
+
+
+def instances(d, cls, where: tuple = ()) -> list[tuple[tuple, object]]:
+    """Every object of type `cls` in the model tree under `d`, in document order, with its YAML path."""
+    if isinstance(d, cls):
+        return [(where, d)]
+    found: list[tuple[tuple, object]] = []
+    for name in type(d).model_fields:
+        value = getattr(d, name)
+        if isinstance(value, BaseModel):
+            found += instances(value, cls, where + (name,))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    found += instances(item, cls, where + (name, i))
+    return found

@@ -20,6 +20,7 @@ from xml.etree import ElementTree
 
 from pydantic import BaseModel
 
+from dossier.factpath import instances
 from dossier.findings import Finding, Severity
 from dossier.io.paths import UnsafePath, resolve_inside
 from dossier.io.yamlsource import PathT, SourceMap, format_path
@@ -51,18 +52,7 @@ class FigureFile:
 
 def collect(d: BaseModel, where: PathT = ()) -> list[tuple[PathT, SuppliedFigure]]:
     """Every supplied figure of the dossier with its YAML path, in document order."""
-    if isinstance(d, SuppliedFigure):
-        return [(where, d)]
-    found: list[tuple[PathT, SuppliedFigure]] = []
-    for name in type(d).model_fields:
-        value = getattr(d, name)
-        if isinstance(value, BaseModel):
-            found += collect(value, where + (name,))
-        elif isinstance(value, list):
-            for i, item in enumerate(value):
-                if isinstance(item, BaseModel):
-                    found += collect(item, where + (name, i))
-    return found
+    return instances(d, SuppliedFigure, where)
 
 
 def _png_problem(data: bytes) -> str | None:

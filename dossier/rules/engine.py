@@ -60,46 +60,46 @@ def evaluate(node: Node, d: Dossier) -> list[tuple[Requirement, tuple, bool, obj
             ok = (
                 factpath.present(value)
                 or (req.none_is_an_answer and value == [] and _given(root, where[len(base):]))
-                or (req.otherwise is not None and _otherwise(d, req.path, req.otherwise, where))
+                or (req.otherwise is not None and _otherwise(d, root, path, req.otherwise, where[len(base):]))
             )
             out.append((req, where, ok, value))
     return out
 
 
-def _given(root, where: tuple) -> bool:
-    """The YAML gives the field at `where` (relative to `root`), an empty list included."""
+def _at(root, steps: tuple):
+    """The object `steps` (concrete YAML path steps) lead to from `root`; None when one is absent."""
     obj = root
-    for step in where[:-1]:
+    for step in steps:
         obj = obj[step] if isinstance(step, int) else getattr(obj, step, None)
         if obj is None:
-            return False
-    return hasattr(obj, "told") and obj.told(where[-1]) == "given"
+            return None
+    return obj
+
+
+def _given(root, where: tuple) -> bool:
+    """The YAML gives the field at `where` (relative to `root`), an empty list included."""
+    obj = _at(root, where[:-1])
+    return obj is not None and hasattr(obj, "told") and obj.told(where[-1]) == "given"
+
+
+def _list_head(path: str) -> tuple[str, int]:
+    """The part of `path` before its last `[]`, and how many concrete steps lead to that list's item."""
+    head = path.rpartition("[]")[0]
+    return head, head.count("[]") + 1 + head.replace("[]", "").count(".") + 1
 
 
 def _list_item(root, path: str, where: tuple):
     """The item of the last list `path` runs through (`[]`), at the concrete `where`."""
-    head = path.rpartition("[]")[0]
-    depth = head.count("[]") + 1 + head.replace("[]", "").count(".") + 1
-    item = root
-    for step in where[:depth]:
-        item = item[step] if isinstance(step, int) else getattr(item, step, None)
-        if item is None:
-            return None
-    return item
+    return _at(root, where[: _list_head(path)[1]])
 
 
-def _otherwise(d: Dossier, path: str, otherwise: str, where: tuple) -> bool:
+def _otherwise(d: Dossier, root, path: str, otherwise: str, where: tuple) -> bool:
     """`otherwise` is given. When it is in the same list item as `path` (both start with the same
     `...[]` prefix: a study's report or its publication), it is asked of that item; else anywhere."""
-    head = path.rpartition("[]")[0]
+    head, _ = _list_head(path)
     if head and otherwise.startswith(head + "[]."):
-        depth = head.count("[]") + 1 + head.replace("[]", "").count(".") + 1
-        item = d
-        for step in where[:depth]:
-            item = item[step] if isinstance(step, int) else getattr(item, step, None)
-            if item is None:
-                return False
-        return _present_anywhere(item, otherwise[len(head) + 3 :])
+        item = _list_item(root, path, where)
+        return item is not None and _present_anywhere(item, otherwise[len(head) + 3 :])
     return _present_anywhere(d, otherwise)
 
 
