@@ -102,3 +102,25 @@ def test_a_successful_parallel_build_leaves_no_temporary_folder(tmp_path):
     done = subprocess.run([*DOSSIER, "build", str(EXAMPLES / "aav"), "--target", "impd", "--jobs", "2", "--no-cache", "-o", str(tmp_path / "impd.pdf")], env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "impd.pdf").is_file() and list((tmp_path / "tmp").iterdir()) == []
+
+
+def _sleep(seconds: float) -> None:
+    time.sleep(seconds)
+
+
+def test_workers_are_dead_when_the_pool_unwinds_on_an_error():
+    """The parent removes the scratch folder right after the pool unwinds: its workers must be
+    dead by then, not left to finish their page (or to the parent's death signal)."""
+    from dossier.render.parallel import _Workers
+
+    pool = _Workers(2)
+    with pytest.raises(RuntimeError):
+        with pool:
+            futures = [pool.submit(_sleep, 30) for _ in range(2)]
+            deadline = time.monotonic() + 30
+            while len(children(os.getpid())) < 2 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            pids = [p.pid for p in pool._processes.values()]
+            raise RuntimeError("stop")
+    assert len(pids) == 2 and not any(running(p) for p in pids)
+    assert all(f.cancelled() or f.done() for f in futures)

@@ -160,11 +160,13 @@ class _Workers(ProcessPoolExecutor):
 
     def __exit__(self, kind, value, tb):
         if kind is not None:
-            self.shutdown(wait=False, cancel_futures=True)
-            for process in list((self._processes or {}).values()):
+            # taken before shutdown(), which forgets them (sets _processes to None)
+            processes = list((self._processes or {}).values())
+            for process in processes:
                 process.kill()
-            for process in list((self._processes or {}).values()):
-                process.join()
+            for process in processes:
+                process.join()  # dead before the caller removes the scratch folder they write to
+            self.shutdown(wait=False, cancel_futures=True)
         return super().__exit__(kind, value, tb)
 
 
