@@ -1,10 +1,13 @@
 """Issue 17: every fact in one place — a summary table points to the section that holds a study's
 GLP statement or an omitted study type's justification instead of repeating it, and the IND's
-introductory statement points to 2.5 for previous human experience."""
+introductory statement points to 2.5 for previous human experience; facts two headings would show
+(the packs' `shared_facts`) are shown under their owner and referred to elsewhere."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from html import unescape
 
 import pytest
 from markupsafe import escape
@@ -54,4 +57,76 @@ def test_the_comparability_of_lots_is_shown_once_and_pointed_to(documents):
     for target in ("ind", "impd"):
         text = " ".join(documents[("car-t", target)].split())
         assert text.count(str(escape(words))) == 1, (target, words)
-        assert "Discussed under <a href=" in text
+        owner = "s-3-2-s-2-6" if target == "ind" else "s-s-2-6"
+        assert f'<p class="see">See <a href="#{owner}' in text
+
+
+def plain(html: str) -> str:
+    """The text of an HTML document (tags dropped, entities resolved, spaces collapsed)."""
+    return " ".join(unescape(re.sub(r"<[^>]+>", "", html)).split())
+
+
+@pytest.mark.parametrize("name", example_names())
+def test_the_safety_of_human_and_animal_materials_is_shown_once_in_the_adventitious_agents_appendix(documents, name):
+    d = api.load(EXAMPLES / name).dossier
+    controls = [m.safety for ds in d.quality.drug_substances for m in ds.materials if m.origin.value in ("human", "animal") and m.safety]
+    for target in ("ind", "impd"):
+        text = documents[(name, target)]
+        appendix = "s-3-2-a-2" if target == "ind" else "s-a-2"
+        heading = text.find(f'id="{appendix}"')
+        applies = heading > 0 and 'class="not-applicable"' not in text[heading:heading + 300]
+        for control in set(controls):
+            n = sum(c == control for c in controls)
+            # once in the appendix; where the appendix does not apply (an IMPD whose SmPC
+            # replaces the quality data) there is no quality part to show it in
+            assert plain(text).count(" ".join(control.split())) == (n if applies else 0), (target, control[:60])
+        assert text.count(f'see <a href="#{appendix}">') == (len(controls) if applies else 0), target
+
+
+def test_every_shared_fact_names_sections_of_its_pack_and_is_used_by_a_template():
+    from dossier.packs import load_pack
+    from dossier.resources import templates_dir
+
+    used = "".join(p.read_text(encoding="utf-8") for p in templates_dir().rglob("*.j2"))
+    for name in ("ind", "impd"):
+        for f in load_pack(name).shared_facts:
+            assert f'"{f.fact}"' in used, (name, f.fact)
+
+
+def test_a_pack_naming_a_section_it_does_not_have_as_an_owner_is_refused():
+    from dossier.errors import PackError
+    from dossier.packs import _check_shared_facts, load_pack
+    from dossier.packs.manifest import SharedFact
+
+    pack = load_pack("ind")
+    bad = pack.model_copy(update={"shared_facts": [SharedFact(fact="x", owner="9.9.9", referred_from=["2.5"], cite="test")]})
+    with pytest.raises(PackError, match="9.9.9"):
+        _check_shared_facts("ind", bad)
+    twice = pack.model_copy(update={"shared_facts": [*pack.shared_facts, pack.shared_facts[0]]})
+    with pytest.raises(PackError, match="declared twice"):
+        _check_shared_facts("ind", twice)
+
+
+def test_a_template_showing_an_undeclared_shared_fact_is_a_pack_error():
+    from dossier.errors import PackError
+    from dossier.packs import load_pack
+    from dossier.packs.outline import build_outline
+    from dossier.render.html import _owners
+
+    d = api.load(EXAMPLES / "aav").dossier
+    pack = load_pack("ind")
+    outline = build_outline(pack, d)
+    owner_of = _owners(pack, outline, {}, {n.anchor for r in outline for n in r.walk()})
+    first = outline[0]
+    assert owner_of("previous_human_experience", first).label == "2.5"
+    with pytest.raises(PackError, match="not_a_fact"):
+        owner_of("not_a_fact", first)
+
+
+def test_a_section_build_without_the_owner_shows_the_fact_itself(tmp_path):
+    d = api.load(EXAMPLES / "car-t").dossier
+    out = tmp_path / "intro.html"
+    api.build(EXAMPLES / "car-t", "ind", output=out, fmt="html", section="1.20")
+    html = out.read_text(encoding="utf-8")
+    words = " ".join(d.clinical.previous_human_experience.split()[-8:])  # plain words, no markup
+    assert "*" not in words and words in plain(html) and 'href="#s-2-5"' not in html

@@ -97,7 +97,29 @@ def load_pack(name: str) -> Pack:
         where = ".".join(map(str, err["loc"]))
         raise PackError(f"{name}/pack.yaml: {err['msg']} at {where}") from None
     _check_rules(name, pack)
+    _check_shared_facts(name, pack)
     return pack
+
+
+def _section_ids(sections: list[Section]) -> set[str]:
+    out: set[str] = set()
+    for s in sections:
+        out.add(s.id)
+        out |= _section_ids(s.sections)
+    return out
+
+
+def _check_shared_facts(name: str, pack: Pack) -> None:
+    """Each shared fact is declared once and names sections of the pack's tree."""
+    ids = _section_ids(pack.sections)
+    seen: set[str] = set()
+    for f in pack.shared_facts:
+        if f.fact in seen:
+            raise PackError(f"{name}/pack.yaml: shared fact {f.fact!r} is declared twice")
+        seen.add(f.fact)
+        for sid in [f.owner, *f.referred_from]:
+            if sid not in ids:
+                raise PackError(f"{name}/pack.yaml: shared fact {f.fact!r} names section {sid!r}, which the pack does not have")
 
 
 def _check_rules(name: str, pack: Pack) -> None:

@@ -213,6 +213,21 @@ class EctdLayout(_Strict):
     leaves: list[EctdLeaf] = Field(min_length=1)
 
 
+class SharedFact(_Strict):
+    """A fact more than one heading of the document would show. Its owner (the heading where ICH
+    M4 or the regulation places it) shows it; every other heading prints a linked reference to
+    the owner instead, so an amendment changes it in one place. Templates name the fact:
+    ``{% call m.once("comparability", node, "...") %}...{% endcall %}``."""
+
+    fact: str
+    owner: SectionId
+    """The section that shows the fact (of a repeated section: its first item's)."""
+    referred_from: list[SectionId] = Field(min_length=1)
+    """The headings that point to the owner instead of repeating it (documentation, checked)."""
+    cite: str
+    """Why the owner holds it."""
+
+
 class Pack(_Strict):
     name: str
     title: str
@@ -241,5 +256,7 @@ class Pack(_Strict):
     """Templates rendered after the table of contents (e.g. the 312.23 cross-reference)."""
     sections: list[Section]
     rules: list[RuleInstance] = Field(default_factory=list)
+    shared_facts: list[SharedFact] = Field(default_factory=list)
+    """Facts shown once, under their owner; referred to elsewhere."""
     ectd: EctdLayout | None = None
     """Leaf documents and their folders for `dossier build --layout ectd`."""

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dossier import factpath
+from dossier.errors import PackError
 from dossier.model import Dossier, regional
 from dossier.packs.manifest import Pack
-from dossier.packs.outline import attachment_anchor, Node
+from dossier.packs.outline import attachment_anchor, item_name, Node
 from dossier.render.env import make_env
 from dossier.render.figures import flat, plan
 from dossier.rules import Missing
@@ -124,6 +125,45 @@ def _type_sections(outline: list[Node]) -> dict[str, str]:
     return out
 
 
+@dataclass(frozen=True)
+class Owner:
+    """Where a shared fact is shown: the anchor to link to and the text of the reference."""
+
+    anchor: str
+    label: str
+    """The section number alone (for a table cell)."""
+    text: str
+    """Number, title and, for a repeated section, what it is about."""
+
+
+def _owners(pack: Pack, outline: list[Node], anchors: dict[str, str], reachable: set[str]):
+    """owner_of(fact, here) -> the Owner a heading refers to instead of showing a shared fact
+    (pack `shared_facts`), or None when `here` shows it: `here` is the owner, or the owner is not
+    reachable from this output (not applicable, or a section build without it)."""
+    declared = {f.fact: f for f in pack.shared_facts}
+    first: dict[str, Node] = {}
+    for root in outline:
+        for n in root.walk():
+            if n.applicable:
+                first.setdefault(n.id, n)
+
+    def owner_of(fact: str, here: Node) -> Owner | None:
+        f = declared.get(fact)
+        if f is None:
+            raise PackError(f"a template shows the shared fact {fact!r}, which the {pack.name} pack does not declare under shared_facts")
+        node = first.get(f.owner)
+        if node is not None:
+            about = f" for {item_name(node.item)}" if node.item_path else ""
+            found = Owner(node.anchor, node.label or node.title, node.heading + about)
+        elif f.owner in anchors:  # another file of an eCTD layout
+            found = Owner(anchors[f.owner], f.owner, f.owner)
+        else:
+            return None
+        return found if found.anchor != here.anchor and found.anchor in reachable else None
+
+    return owner_of
+
+
 def _context(pack: Pack, d: Dossier, nodes: list[Node], options: RenderOptions) -> dict:
     d = regional.view(d, pack.region)  # the pack's region's text (a cached view)
     anchors: dict[str, str] = {"toc": "toc"}
@@ -133,6 +173,7 @@ def _context(pack: Pack, d: Dossier, nodes: list[Node], options: RenderOptions) 
     for sid, anchor in options.section_anchors.items():
         anchors.setdefault(sid, anchor)
     figures = plan(options.all_nodes or nodes)
+    rendered = {n.anchor for root in options.all_nodes or nodes for n in root.walk()}
     type_sections = _type_sections(options.all_nodes or nodes)
     context = {
         "d": d,
@@ -141,6 +182,7 @@ def _context(pack: Pack, d: Dossier, nodes: list[Node], options: RenderOptions) 
         "figures": figures,
         "figure_files": options.figure_files,
         "type_sections": type_sections,
+        "owner_of": _owners(pack, options.all_nodes or nodes, anchors, rendered | set(options.external_links)),
         "figure_list": flat(figures),
         "nodes": nodes,
         "toc_nodes": options.all_nodes or nodes,
@@ -162,7 +204,7 @@ def _context(pack: Pack, d: Dossier, nodes: list[Node], options: RenderOptions) 
         "justifications": options.justifications if options.section_title is None else [],
         "attachments": options.attachments,
         "attachment_anchor": attachment_anchor,
-        "rendered_anchors": {n.anchor for root in options.all_nodes or nodes for n in root.walk()},
+        "rendered_anchors": rendered,
         "external_links": options.external_links,
     }
     return context
