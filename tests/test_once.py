@@ -130,3 +130,16 @@ def test_a_section_build_without_the_owner_shows_the_fact_itself(tmp_path):
     html = out.read_text(encoding="utf-8")
     words = " ".join(d.clinical.previous_human_experience.split()[-8:])  # plain words, no markup
     assert "*" not in words and words in plain(html) and 'href="#s-2-5"' not in html
+
+
+@pytest.mark.parametrize("name", example_names())
+def test_the_impd_particulars_point_to_the_cta_sections_instead_of_repeating_them(documents, name):
+    d = api.load(EXAMPLES / name).dossier
+    html = documents[(name, "impd")]
+    front = html[html.index('id="fm-1"'):html.index('id="fm-2"')]
+    assert 'see <a href="#s-cta-b">' in front and 'See <a href="#s-cta-h">' in front
+    if d.eu.gmp_manufacturing_authorisation:
+        gmp = " ".join(d.eu.gmp_manufacturing_authorisation.split())
+        assert plain(html).count(gmp) == 1 and 'see <a href="#s-cta-f">' in front
+    for a in d.eu.auxiliary_products:
+        assert a.name not in plain(front)

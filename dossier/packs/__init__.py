@@ -112,14 +112,17 @@ def _section_ids(sections: list[Section]) -> set[str]:
 def _check_shared_facts(name: str, pack: Pack) -> None:
     """Each shared fact is declared once and names sections of the pack's tree."""
     ids = _section_ids(pack.sections)
+    places = ids | {fm.title for fm in pack.front_matter}
     seen: set[str] = set()
     for f in pack.shared_facts:
         if f.fact in seen:
             raise PackError(f"{name}/pack.yaml: shared fact {f.fact!r} is declared twice")
         seen.add(f.fact)
-        for sid in [f.owner, *f.referred_from]:
-            if sid not in ids:
-                raise PackError(f"{name}/pack.yaml: shared fact {f.fact!r} names section {sid!r}, which the pack does not have")
+        if f.owner not in ids:
+            raise PackError(f"{name}/pack.yaml: shared fact {f.fact!r} is owned by section {f.owner!r}, which the pack does not have")
+        for where in f.referred_from:
+            if where not in places:
+                raise PackError(f"{name}/pack.yaml: shared fact {f.fact!r} is referred to from {where!r}, which is neither a section nor front matter of the pack")
 
 
 def _check_rules(name: str, pack: Pack) -> None:

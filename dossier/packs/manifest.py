@@ -222,8 +222,9 @@ class SharedFact(_Strict):
     fact: str
     owner: SectionId
     """The section that shows the fact (of a repeated section: its first item's)."""
-    referred_from: list[SectionId] = Field(min_length=1)
-    """The headings that point to the owner instead of repeating it (documentation, checked)."""
+    referred_from: list[str] = Field(min_length=1)
+    """The headings (section ids, or front-matter titles) that point to the owner instead of
+    repeating it (documentation, checked)."""
     cite: str
     """Why the owner holds it."""
 

@@ -147,7 +147,7 @@ def _owners(pack: Pack, outline: list[Node], anchors: dict[str, str], reachable:
             if n.applicable:
                 first.setdefault(n.id, n)
 
-    def owner_of(fact: str, here: Node) -> Owner | None:
+    def owner_of(fact: str, here: Node | None = None) -> Owner | None:
         f = declared.get(fact)
         if f is None:
             raise PackError(f"a template shows the shared fact {fact!r}, which the {pack.name} pack does not declare under shared_facts")
@@ -159,7 +159,8 @@ def _owners(pack: Pack, outline: list[Node], anchors: dict[str, str], reachable:
             found = Owner(anchors[f.owner], f.owner, f.owner)
         else:
             return None
-        return found if found.anchor != here.anchor and found.anchor in reachable else None
+        here_anchor = here.anchor if here is not None else None  # None: front matter, never an owner
+        return found if found.anchor != here_anchor and found.anchor in reachable else None
 
     return owner_of
 
