@@ -6,6 +6,7 @@ by name, so regulatory data stays in the packs and the logic stays testable.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from dossier.model import Dossier
@@ -214,7 +215,17 @@ def reference_to_another_holder(d: Dossier, reference) -> bool:
     return kind is not None and kind.value != "sponsor's own file"
 
 
-ITEM_CONDITIONS: dict[str, Callable[[Dossier, object], bool]] = {f.__name__: f for f in (enrols_children, vector_for_ex_vivo_modification, reference_to_another_holder)}
+def supports_safety(d: Dossier, study) -> bool:
+    """the study supports the safety of the trial: GLP-compliant, marked pivotal, or named in the justification of the clinical dose"""
+    glp = getattr(study, "glp", None)
+    if getattr(study, "pivotal", None) is True or (glp is not None and glp.value == "compliant"):
+        return True
+    dj = d.nonclinical.dose_justification
+    sid = getattr(study, "id", None)
+    return bool(dj and sid and re.search(rf"(?<![\w-]){re.escape(sid)}(?![\w-])", str(dj.rationale)))
+
+
+ITEM_CONDITIONS: dict[str, Callable[[Dossier, object], bool]] = {f.__name__: f for f in (enrols_children, vector_for_ex_vivo_modification, reference_to_another_holder, supports_safety)}
 """Conditions about one item: of a repeated section (a protocol), or of the list a requirement's
 path runs through (`us.references[].authorisation_date`, asked of each reference). A section or
 requirement applies to the items for which it holds, never to the dossier as a whole."""

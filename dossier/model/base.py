@@ -440,6 +440,11 @@ class Organisation(Strict):
     address: Address
 
 
+class DocumentStatus(str, enum.Enum):
+    final = "final"
+    draft = "draft, not yet quality-assured"
+
+
 class DocumentRef(Strict):
     """A reference to a document that exists outside the dossier (report, protocol, SOP)."""
 
@@ -447,6 +452,8 @@ class DocumentRef(Strict):
     """Document or report number."""
     title: Text | None = None
     version: Text | None = None
+    status: DocumentStatus | None = None
+    """final, or a draft not yet quality-assured (a report whose audited final version follows)."""
     date: dt.date | None = None
     """ISO date, YYYY-MM-DD."""
     file: Text | None = None
@@ -459,6 +466,8 @@ class DocumentRef(Strict):
         bits = [self.number or f"number {NOT_STATED}"]
         if self.version:
             bits.append(f"version {self.version}")
+        if self.status is DocumentStatus.draft:
+            bits.append(self.status.value)
         if self.date:
             bits.append(self.date.isoformat())
         return ", ".join(bits)

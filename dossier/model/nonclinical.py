@@ -47,6 +47,13 @@ class TestArticle(str, enum.Enum):
     other_developer = "a related product of another developer"
 
 
+class StudyReport(DocumentRef):
+    """The study's report; attach it (`file:`) to file it in Module 4 with the submission."""
+
+    individual_data: Bool | None = None
+    """The report includes individual-animal data listings."""
+
+
 class Study(Strict):
     id: Id
     title: Text
@@ -74,7 +81,7 @@ class Study(Strict):
     key_findings: Markdown
     tabulation: Table | None = None
     """Tabulated results (full tabulation for toxicology studies, 312.23(a)(8)(ii)(b))."""
-    report: DocumentRef | None = None
+    report: StudyReport | None = None
     publication: Text | None = None
     """The published source when the study is evidence from the literature (authors, journal,
     year, DOI); its GLP status is then usually "not applicable"."""
