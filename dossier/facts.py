@@ -225,7 +225,16 @@ def supports_safety(d: Dossier, study) -> bool:
     return bool(dj and sid and re.search(rf"(?<![\w-]){re.escape(sid)}(?![\w-])", str(dj.rationale)))
 
 
-ITEM_CONDITIONS: dict[str, Callable[[Dossier, object], bool]] = {f.__name__: f for f in (enrols_children, vector_for_ex_vivo_modification, reference_to_another_holder, supports_safety)}
+def signs_1572(d: Dossier, investigator) -> bool:
+    """the investigator conducts the study under this IND and so signs Form FDA 1572 (a US investigator, or one abroad unless the sites outside the US are declared not to be under the IND)"""
+    address = getattr(investigator, "address", None)
+    if address is not None and address.country == "US":
+        return True
+    fs = d.us.foreign_sites
+    return fs is None or fs.under_ind is not False
+
+
+ITEM_CONDITIONS: dict[str, Callable[[Dossier, object], bool]] = {f.__name__: f for f in (enrols_children, vector_for_ex_vivo_modification, reference_to_another_holder, supports_safety, signs_1572)}
 """Conditions about one item: of a repeated section (a protocol), or of the list a requirement's
 path runs through (`us.references[].authorisation_date`, asked of each reference). A section or
 requirement applies to the items for which it holds, never to the dossier as a whole."""

@@ -126,9 +126,9 @@ def _sections(record: BaseModel) -> tuple[list[tuple[str, str]], list[tuple[str,
     return facts, sections
 
 
-def write_sample(doc, record: BaseModel | None, example: str, fonts: tuple[Path, Path], out: Path) -> None:
+def write_sample(doc, record: BaseModel | None, example: str, fonts: tuple[Path, Path], out: Path, about: list[tuple[str, str]] = ()) -> None:
     title = f"{doc.number}: {doc.title}" if doc.title else doc.number
-    meta = [("Document", doc.number), ("Version", doc.version or ""), ("Status", doc.status.value if doc.status else ""), ("Date", doc.date.isoformat() if doc.date else "")]
+    meta = [("Document", doc.number), ("Version", doc.version or ""), ("Status", doc.status.value if doc.status else ""), ("Date", doc.date.isoformat() if doc.date else ""), *about]
     facts, sections = _sections(record) if record is not None else ([], [])
     rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in meta + facts if v)
     body = "".join(f"<h2>{i}. {html.escape(h)}</h2>{content}" for i, (h, content) in enumerate(sections, 1))
@@ -170,7 +170,9 @@ def generate(example: Path, force: bool, fonts: tuple[Path, Path]) -> list[Path]
         target = (Path(yaml_file).parent / doc.file).resolve()
         if target.exists() and not (force and _made_here(target)):
             continue
-        write_sample(doc, _parent(loaded.dossier, where), example.name, fonts, target)
+        d = loaded.dossier
+        about = [("Sponsor", d.sponsor.name), ("Product", f"{d.product.name} ({d.product.code})")]
+        write_sample(doc, _parent(d, where), example.name, fonts, target, about)
         made.append(target)
     return made
 

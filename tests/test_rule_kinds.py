@@ -84,7 +84,22 @@ TOX = {"types": ["single-dose toxicity", "repeat-dose toxicity"], "what": "toxic
 BIODIST_GM = {"types": ["biodistribution"], "what": "biodistribution", "when": ["genetically_modified"], "cite": "ICH S12"}
 INSERTION = {"types": ["integration site analysis", "genotoxicity", "tumorigenicity"], "what": "insertion", "when": ["integrating_vector"], "cite": "FDA 2013"}
 
+CLAIMS = {
+    "claim": r"\b(?:is|are)\s+(?:provided|enclosed|attached)\b|\bModule\s+\d\s+(?:contains|the)\b|\(\s*(?:letters? of authori[sz]ation\s+)?provided\s*\)",
+    "skip": ["eu"],
+    "kinds": [
+        {"name": "study reports", "words": r"\breports?\s+of\s+(?:the\s+|all\s+)?(?:\w+\s+)?(?:nonclinical\s+)?stud", "documents": ["nonclinical.studies[].report"]},
+        {"name": "letters of authorization", "words": r"\bletters?\s+of\s+authori[sz]ation\b", "documents": ["us.references[].letter"]},
+    ],
+}
+REPORTED = [{**STUDY, "glp": "not applicable", "id": f"TOX-{i}", "report": {"number": f"R-{i}", "file": f"r{i}.pdf"}} for i in (1, 2)]
+
 CASES = [
+    ("claims-follow-contents", dossier(nonclinical__overview="Module 4 contains the reports of the two nonclinical studies.", nonclinical__studies=REPORTED), CLAIMS, 0),
+    ("claims-follow-contents", dossier(nonclinical__overview="Module 4 the reports of the eight nonclinical studies; Module 5 the protocol.", nonclinical__studies=REPORTED), CLAIMS, 1),
+    ("claims-follow-contents", dossier(nonclinical__overview="Module 4 contains the reports of the studies.", nonclinical__studies=[{**STUDY, "glp": "not applicable"}]), CLAIMS, 1),
+    ("claims-follow-contents", dossier(nonclinical__overview="The study reports are held by the sponsor and available on request.", nonclinical__studies=[{**STUDY, "glp": "not applicable"}]), CLAIMS, 0),
+    ("claims-follow-contents", dossier(quality__appendices__facilities="Facilities are described in BB-MF 20418 (letter of authorization provided)."), CLAIMS, 1),
     # kind, dossier, params, expected number of violations
     ("dose-units-consistent", dossier(clinical__protocols=[protocol()], nonclinical__dose_justification={"supported_dose": DOSE, "rationale": "r"}), {}, 0),
     ("dose-units-consistent", dossier(clinical__protocols=[protocol()], nonclinical__dose_justification={"supported_dose": VG, "rationale": "r"}), {}, 1),

@@ -199,6 +199,9 @@ class CrossReference(Strict):
     """Date of the letter of authorization / right of reference."""
     location: Text | None = None
     """Where in the referenced file (volume, section, page)."""
+    letter: DocumentRef | None = None
+    """The holder's signed letter of authorization or statement of right of reference (eCTD
+    1.4.1 / 1.4.2); attach it with `file:`."""
 
 
 class EnvironmentalClaim(str, enum.Enum):
@@ -309,6 +312,14 @@ class ForeignSites(Strict):
     and the supporting information 312.120(b) asks for)."""
 
 
+class SignedForms(Strict):
+    """The signed FDA forms of this submission, as the sponsor's PDFs (eCTD 1.1). dossier renders
+    the information each form asks for; the signed form itself comes from the sponsor."""
+
+    form_1571: DocumentRef | None = None
+    form_3674: DocumentRef | None = None
+
+
 class USApplication(Strict):
     """Facts only the FDA IND needs (21 CFR 312.23 and the FDA forms)."""
 
@@ -327,6 +338,8 @@ class USApplication(Strict):
     commitments: Commitments = Field(default_factory=Commitments)
     cover_letter: CoverLetter | None = None
     form_3674: Form3674 | None = None
+    signed_forms: SignedForms = Field(default_factory=SignedForms)
+    """The signed Forms FDA 1571 and 3674 (each investigator's 1572 is with the investigator)."""
     combination_product: Bool | None = None
     """Form FDA 1571 combination-product indicator."""
     environmental_analysis: EnvironmentalAnalysis | None = None

@@ -9,7 +9,7 @@ import inspect
 import math
 import pathlib
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints, WrapValidator, model_validator
 
@@ -446,7 +446,13 @@ class DocumentStatus(str, enum.Enum):
 
 
 class DocumentRef(Strict):
-    """A reference to a document that exists outside the dossier (report, protocol, SOP)."""
+    """A reference to a document that exists outside the dossier (report, protocol, SOP). Where
+    only its number is known, the number alone may stand for it: ``cv: CV-2026-10``."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _number_alone(cls, data: Any) -> Any:
+        return {"number": data} if isinstance(data, str) else data
 
     number: Text
     """Document or report number."""

@@ -293,6 +293,8 @@ class Protocol(Strict):
     date: dt.date | None = None
     document: DocumentRef | None = None
     """The full protocol document (a PDF can be attached through document.file)."""
+    consent_form: DocumentRef | None = None
+    """The informed consent document for the protocol; attach it with `file:` to file it with the protocol."""
     phase: Phase
     enrolment_period: Period | None = None
     """Planned first and last enrolment (the clinical lots and their stability must cover it,
@@ -426,8 +428,11 @@ class Investigator(Strict):
     name: Text
     degrees: Text | None = None
     address: Address
-    cv: Text | None = None
-    """Reference to the CV (document number)."""
+    cv: DocumentRef | None = None
+    """The investigator's curriculum vitae (attach the signed CV with `file:`; its number alone
+    when it is not filed with this submission)."""
+    form_1572: DocumentRef | None = None
+    """The investigator's signed Form FDA 1572 (eCTD 1.1); attach it with `file:`."""
     facilities: list[Organisation] = Field(min_length=1)
     laboratories: list[Organisation] = Field(default_factory=list)
     irb: Organisation | None = None

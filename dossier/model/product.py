@@ -6,7 +6,7 @@ import enum
 
 from pydantic import Field
 
-from dossier.model.base import Bool, Dose, Markdown, Narrative, Sources, Strict, Text
+from dossier.model.base import Bool, DocumentRef, Dose, Markdown, Narrative, Sources, Strict, Text
 from dossier.model.identifiers import ATCCode, NDC, Jurisdiction, ProperNameSuffix
 
 
@@ -67,6 +67,9 @@ class Vector(Strict):
     transgene: Text | None = None
     """Expression cassette / transgene description."""
     description: Narrative | None = None
+    sequence_document: DocumentRef | None = None
+    """The annotated vector (or expression-cassette) sequence as a document; attach it with `file:`
+    to file it with the structure of the drug substance."""
 
 
 class Editing(Strict):

@@ -6,7 +6,7 @@ import enum
 
 from pydantic import Field
 
-from dossier.model.base import sci, Bool, Address, DoseBasis, DoseEntity, Duration, Id, TimeUnit, Markdown, Narrative, Organisation, Sources, Strict, SuppliedFigure, Table, TemperatureRange, Text
+from dossier.model.base import sci, Bool, Address, DocumentRef, DoseBasis, DoseEntity, Duration, Id, TimeUnit, Markdown, Narrative, Organisation, Sources, Strict, SuppliedFigure, Table, TemperatureRange, Text
 
 
 class Manufacturer(Strict):
@@ -504,6 +504,10 @@ class Lot(Strict):
     scale: Text | None = None
     uses: list[LotUse] = Field(min_length=1)
     results: list[LotResult] = Field(default_factory=list)
+    certificate_of_analysis: DocumentRef | None = None
+    """The lot's certificate of analysis; attach it with `file:` to file it with the batch analyses."""
+    batch_record: DocumentRef | None = None
+    """The executed batch record; attach it with `file:` (IND: 3.2.R)."""
     sources: Sources = Field(default_factory=list)
 
 

@@ -12,7 +12,7 @@ from dossier import factpath
 from dossier.errors import PackError
 from dossier.model import Dossier, regional
 from dossier.packs.manifest import Pack
-from dossier.packs.outline import attachment_anchor, item_name, Node
+from dossier.packs.outline import ATTACHMENT_TEMPLATE, attachment_anchor, item_name, Node
 from dossier.render.env import make_env
 from dossier.render.figures import flat, plan
 from dossier.rules import Missing
@@ -165,6 +165,24 @@ def _owners(pack: Pack, outline: list[Node], anchors: dict[str, str], reachable:
     return owner_of
 
 
+def _attached_documents(outline: list[Node]) -> list[tuple[Node, Any]]:
+    """(section, document) for every document the submission attaches, in document order: the
+    cover letter lists them, so what it says is enclosed is what is."""
+    out = []
+
+    def walk(node: Node) -> None:
+        for child in node.children:
+            if child.section.template == ATTACHMENT_TEMPLATE:
+                out.append((node, child.item))
+            else:
+                walk(child)
+
+    for root in outline:
+        if root.applicable:
+            walk(root)
+    return out
+
+
 def _context(pack: Pack, d: Dossier, nodes: list[Node], options: RenderOptions) -> dict:
     d = regional.view(d, pack.region)  # the pack's region's text (a cached view)
     anchors: dict[str, str] = {"toc": "toc"}
@@ -183,6 +201,7 @@ def _context(pack: Pack, d: Dossier, nodes: list[Node], options: RenderOptions) 
         "figures": figures,
         "figure_files": options.figure_files,
         "type_sections": type_sections,
+        "attached_documents": _attached_documents(options.all_nodes or nodes) if options.attachments else [],
         "owner_of": _owners(pack, options.all_nodes or nodes, anchors, rendered | set(options.external_links)),
         "figure_list": flat(figures),
         "nodes": nodes,

@@ -19,6 +19,7 @@ _MODULES = (
     "atmp_class",
     "auxiliary_dossier",
     "cell_bank_testing",
+    "claims_follow_contents",
     "flag_matches",
     "gmo_per_member_state",
     "cro_obligations",
