@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dossier import __version__
-from dossier.errors import InputFileError, OutputError, PreflightFailure, UsageError
+from dossier.errors import InputFileError, OutputError, PreflightFailure, RenderError, UsageError
 from dossier.findings import Finding, Severity, has_errors, merge_same_fact, sort_findings
 from dossier.io import guard
 from dossier.io.scratch import scratch
@@ -343,16 +343,18 @@ def _build_ectd(result: BuildResult, loaded: Loaded, pack, outline, target: str,
 
     if pack.ectd is None:
         raise UsageError(f"the {target} pack has no eCTD layout")
-    leaves, placed = ectd.plan(pack, outline, loaded.dossier.product.code)
+    d = loaded.dossier
+    serial = str(d.us.serial_number) if pack.region == "us" and d.us.serial_number else None
+    leaves, placed = ectd.plan(pack, outline, d, serial)
     steps = Steps(on_progress)
     steps.plan(["documents"] * len(leaves) + ["checksums"])
     tmp = ectd.staging(out_dir)
     try:
         files: list[Path] = []
         by_anchor = {attachment_anchor(a.file): a for a in loaded.attachments}
-        for anchor, rel in placed.items():
+        for anchor, where in placed.items():
             if anchor in by_anchor:
-                dest = tmp / rel
+                dest = tmp / where.path
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(by_anchor[anchor].path, dest)
                 files.append(dest)
@@ -365,7 +367,7 @@ def _build_ectd(result: BuildResult, loaded: Loaded, pack, outline, target: str,
             about = item_name(leaf.node.item) if leaf.node.item_path else ""
             title = leaf.node.heading + (f" — {about}" if about and about not in leaf.node.title else "")
             opts = dataclasses.replace(base, section_title=title, external_links=ectd.relative_links(leaf, placed, leaves), section_anchors=section_anchors)
-            pdf = ectd.remote_links(html_to_pdf(render_html(pack, loaded.dossier, [node], opts), extra_roots=[loaded.path.parent]))
+            pdf = ectd.remote_links(html_to_pdf(render_html(pack, d, [node], opts), extra_roots=[loaded.path.parent]))
             dest = tmp / leaf.path
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.write_bytes(pdf)
@@ -374,8 +376,12 @@ def _build_ectd(result: BuildResult, loaded: Loaded, pack, outline, target: str,
                 raise PreflightFailure(f"{leaf.path} fails preflight ({problems[0].rule}: {problems[0].message}); this is a bug in dossier")
             files.append(dest)
             steps.advance()
-        root = tmp / pack.ectd.sequence if pack.ectd.sequence else tmp
-        files.append(ectd.write_checksums(root, files))
+        sequence = ectd.sequence_folder(pack, serial)
+        root = tmp / sequence if sequence else tmp
+        if pack.ectd.backbone:
+            files += _write_backbone(root, sequence, pack, d, leaves, placed, by_anchor)
+        else:
+            files.append(ectd.write_checksums(root, files))
         steps.advance()
     except BaseException:
         ectd.discard(tmp)
@@ -385,6 +391,69 @@ def _build_ectd(result: BuildResult, loaded: Loaded, pack, outline, target: str,
     outputs = [out_dir / f.relative_to(tmp) for f in files]
     result.manifest = write_manifest(result, target, "pdf", None, draft, sign_off, outputs=outputs, layout="ectd")
     return result
+
+
+def _write_backbone(root: Path, sequence: str, pack, d, leaves, placed, by_anchor) -> list[Path]:
+    """index.xml, us-regional.xml, study tagging files and util/ for the sequence; checked before
+    the folder is published (a backbone that does not check is a bug in dossier)."""
+    from dossier import backbone, ectd
+    from dossier.packs.outline import item_name
+
+    def rel(path: str) -> str:
+        return path[len(sequence) + 1:] if sequence else path
+
+    def attrs(ctd: str, item) -> dict[str, dict[str, str]]:
+        if ctd.startswith("3.2.S"):
+            maker = item.manufacturers[0].name if getattr(item, "manufacturers", None) else d.sponsor.name
+            return {"3.2.S": {"substance": str(getattr(item, "name", "") or d.product.name), "manufacturer": str(maker)}}
+        if ctd.startswith("3.2.P"):
+            dp = d.quality.drug_product
+            maker = dp.manufacturers[0].name if dp and dp.manufacturers else d.sponsor.name
+            return {"3.2.P": {"product-name": str(d.product.name), "dosageform": str(d.product.dosage_form or ""), "manufacturer": str(maker)}}
+        if ctd.startswith("5.3.5"):
+            return {"5.3.5": {"indication": str(d.submission.indication.text) if d.submission.indication else ""}}
+        return {}
+
+    entries: list[backbone.Entry] = []
+    for leaf in leaves:
+        about = item_name(leaf.node.item) if leaf.node.item_path else ""
+        title = leaf.node.heading + (f" — {about}" if about and about not in leaf.node.title else "")
+        study = (str(leaf.node.item.id), str(leaf.node.item.title)) if leaf.tag and leaf.node.item is not None else None
+        entries.append(backbone.Entry(leaf.ctd, rel(leaf.path), title, attrs(leaf.ctd, leaf.node.item), study, leaf.tag))
+    for anchor, where in placed.items():
+        if anchor not in by_anchor:
+            continue
+        att = by_anchor[anchor]
+        study, cats = None, {}
+        s = ectd.study_of(d, att.where)
+        if s is not None:
+            study = (str(s.id), str(s.title))
+            cats = {"species": str(s.species), "route-of-admin": str(s.route)}
+        elif where.tag and where.holder is not None and hasattr(where.holder, "title"):
+            study = (str(where.holder.id), str(where.holder.title))
+        ref = _doc_at(d, att.where)
+        title = f"{ref.title} ({ref.number})" if ref is not None and ref.title else (ref.number if ref is not None else att.file)
+        entries.append(backbone.Entry(where.ctd, rel(where.path), str(title), attrs(where.ctd, where.holder), study, where.tag or "", cats))
+    admin = {
+        "company": str(d.sponsor.name),
+        "description": f"{pack.title}, serial number {sequence or '0000'}",
+        "application_number": str(d.us.ind_number or ""),
+        "sequence": sequence or "0000",
+    }
+    written = backbone.write(root, entries, regional_admin=admin)
+    problems = backbone.check(root)
+    if problems:
+        raise RenderError(f"the eCTD backbone does not check ({problems[0].rule}: {problems[0].file}: {problems[0].message}); this is a bug in dossier")
+    return written
+
+
+def _doc_at(d, path: tuple):
+    node = d
+    for step in path:
+        node = node[step] if isinstance(step, int) else getattr(node, step, None)
+        if node is None:
+            return None
+    return node
 
 
 def write_manifest(result: BuildResult, target: str, fmt: str, section: str | None, draft: bool, sign_off: str | None = None, *, outputs: list[Path] | None = None, layout: str = "compiled") -> Path:
@@ -417,12 +486,21 @@ def write_manifest(result: BuildResult, target: str, fmt: str, section: str | No
     return out
 
 
-def verify(manifest_path: Path) -> list[Finding]:
-    from dossier import manifest
+def verify(path: Path) -> list[Finding]:
+    """A build manifest: every file it lists, hashed again. An eCTD folder (a sequence folder with
+    index.xml, or the folder holding one): its backbone checked (backbone.check)."""
+    from dossier import backbone, manifest
+    from dossier.findings import Location, Severity
 
-    if not manifest_path.is_file():
-        raise InputFileError(f"{manifest_path}: no such file", hint="pass the <output>.manifest.json written beside a built document")
-    return manifest.verify(manifest_path)
+    if path.is_dir():
+        seqs = backbone.sequences(path)
+        if not seqs:
+            raise InputFileError(f"{path}: no eCTD sequence here (no index.xml in it or in a folder below it)", hint="pass the folder dossier build --layout ectd wrote, or its sequence folder")
+        hints = {"ECTD-MD5": "rebuild the sequence, or restore the file", "ECTD-HREF": "restore the file, or rebuild the sequence", "ECTD-UNREF": "remove the file or rebuild: every file of a sequence is a leaf of its backbone"}
+        return [Finding(Location(p.file, 0, 0), Severity.ERROR, p.rule, p.message, hint=hints.get(p.rule, "rebuild the sequence with dossier build --layout ectd")) for seq in seqs for p in backbone.check(seq)]
+    if not path.is_file():
+        raise InputFileError(f"{path}: no such file", hint="pass the <output>.manifest.json written beside a built document, or an eCTD folder")
+    return manifest.verify(path)
 
 
 def _trace(nodes) -> list[dict]:

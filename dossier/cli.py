@@ -217,10 +217,11 @@ def preflight(
 
 @app.command()
 def verify(
-    manifest: Annotated[Path, typer.Argument(help="A <output>.manifest.json written by dossier build.")],
+    manifest: Annotated[Path, typer.Argument(help="A <output>.manifest.json written by dossier build, or an eCTD folder (checks its backbone).")],
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.auto,
 ) -> None:
-    """Hash every input and output a build manifest lists again; report each file that changed or is missing."""
+    """Hash every input and output a build manifest lists again, or check an eCTD folder's backbone
+    (XML valid, every leaf present with its MD5); report each file that changed or is missing."""
     from dossier import api, report
     from dossier.findings import has_errors
 
@@ -229,7 +230,8 @@ def verify(
     sys.stdout.write(report.render(name, report.Report(findings, tool_version=__version__, colour=colour)))
     if name in ("text", "github"):
         ok = not has_errors(findings)
-        typer.echo(f"{manifest}: " + ("every file matches the manifest" if ok else report.summary(findings)), err=True)
+        what = "every leaf matches the eCTD backbone" if manifest.is_dir() else "every file matches the manifest"
+        typer.echo(f"{manifest}: " + (what if ok else report.summary(findings)), err=True)
     raise typer.Exit(EXIT_FINDINGS if has_errors(findings) else EXIT_OK)
 
 

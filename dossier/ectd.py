@@ -1,12 +1,12 @@
 """eCTD-structured output: one PDF per leaf document in the eCTD v3.2.2 folder layout.
 
 `dossier build --layout ectd -o OUTDIR` renders each leaf the pack's `ectd:` table names (a
-section, or one per item of a repeated section) as a document of its own, places each attached
-PDF unchanged in the folder of the section that attaches it, links the generated documents to
-those files with relative links, preflights every PDF, and writes an MD5 checksum list (the
-checksum type eCTD leaves carry) and the SHA-256 build manifest. Folder and file names follow the
+section, or one per item of a repeated section) as a document of its own, files each attached
+PDF unchanged under the eCTD heading the pack gives it, links the generated documents to those
+files with relative links and preflights every PDF. With a backbone (IND) the sequence folder is
+the serial number and dossier.backbone writes index.xml, us-regional.xml and the study tagging
+files; without one (the IMPD's CTIS set) an MD5 checksum list. Folder and file names follow the
 ICH rule (a-z, 0-9 and hyphens; at most 64 characters with the extension; paths at most 180).
-The XML backbone (index.xml, us-regional.xml) is not generated.
 
 Everything is written to a temporary folder beside OUTDIR and renamed into place at the end, so a
 failed build leaves nothing behind.
@@ -15,7 +15,6 @@ failed build leaves nothing behind.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import os
 import re
 import shutil
@@ -37,6 +36,22 @@ class Leaf:
     node: Node
     path: str
     """Relative to OUTDIR, with .pdf."""
+    ctd: str = ""
+    """The eCTD heading it is filed under."""
+    tag: str = ""
+    """Its file-tag in its study's tagging file."""
+
+
+@dataclass
+class Placed:
+    """Where an attached document goes."""
+
+    path: str
+    """Relative to OUTDIR."""
+    ctd: str
+    tag: str = ""
+    holder: object = None
+    """The repeated item (drug substance, protocol) whose section attaches it, if any."""
 
 
 def slug(text: str) -> str:
@@ -48,10 +63,34 @@ def _names_ok(rel: str) -> bool:
     return len(rel) <= MAX_PATH and all(NAME.match(p.removesuffix(".pdf")) and len(p) <= MAX_NAME for p in parts)
 
 
-def plan(pack: Pack, outline: list[Node], product_code: str) -> tuple[list[Leaf], dict[str, str]]:
-    """The leaf documents (node and relative path) and, for each attached PDF's anchor, where the
-    attachment is placed. Raises RenderError for a name the eCTD rules do not allow."""
+def sequence_folder(pack: Pack, serial: str | None) -> str:
+    """The sequence folder: the pack's, with '{serial}' the submission's serial number (0000 for
+    an initial IND, 21 CFR 312.23(e))."""
     assert pack.ectd is not None
+    return pack.ectd.sequence.format(serial=serial or "0000")
+
+
+def _fact_pattern(fact: str) -> re.Pattern:
+    """'us.references[].letter' -> a pattern for concrete paths 'us.references[2].letter'."""
+    return re.compile("^" + re.escape(fact).replace(r"\[\]", r"\[\d+\]") + "$")
+
+
+def plan(pack: Pack, outline: list[Node], d, serial: str | None = None) -> tuple[list[Leaf], dict[str, Placed]]:
+    """The leaf documents (node, relative path, eCTD heading) and, for each attached PDF's anchor,
+    where the attachment is placed. A '{type}' placement files a study report under the section
+    that reports its study type (the section whose `types` parameter names it). Raises RenderError
+    for a name the eCTD rules do not allow or an attachment with no place."""
+    from dossier.io.yamlsource import format_path
+
+    assert pack.ectd is not None
+    product_code = d.product.code
+    sequence = sequence_folder(pack, serial)
+    leaf_ids = {spec.section for spec in pack.ectd.leaves}
+    type_sections: dict[str, str] = {}  # study type -> the leaf section that reports it (Module 4)
+    for root in outline:
+        for n in root.walk():
+            for kind in n.section.params.get("types", []) if n.applicable and n.id in leaf_ids else []:
+                type_sections.setdefault(kind, n.id)
     by_id: dict[str, list[tuple[Node, list[Node]]]] = {}
 
     def walk(node: Node, ancestors: list[Node]):
@@ -70,34 +109,52 @@ def plan(pack: Pack, outline: list[Node], product_code: str) -> tuple[list[Leaf]
             item = slug(str(getattr(node.item, "id", "") or getattr(node.item, "name", "") or "item"))
             folder = spec.folder.format(item=item, code=slug(product_code))
             name = spec.file.format(item=item, code=slug(product_code))
-            rel = "/".join(p for p in (pack.ectd.sequence, folder, name + ".pdf") if p and p != ".")
+            rel = "/".join(p for p in (sequence, folder, name + ".pdf") if p and p != ".")
             if not _names_ok(rel):
                 raise RenderError(f"eCTD name {rel!r} breaks the naming rules (a-z, 0-9, hyphen; 64 characters per name; 180 per path)")
-            leaves.append(Leaf(node, rel))
+            leaves.append(Leaf(node, rel, spec.heading, spec.tag))
             folder_of[id(node)] = rel.rsplit("/", 1)[0] if "/" in rel else ""
-    placed: dict[str, str] = {}
+    placed: dict[str, Placed] = {}
     for nodes in by_id.values():
         for node, ancestors in nodes:
             if node.section.template != ATTACHMENT_TEMPLATE:
                 continue
-            owner = next((folder_of[id(a)] for a in reversed(ancestors) if id(a) in folder_of), None)
+            where = format_path(node.item_path)
+            rule = next((d for d in pack.ectd.documents if _fact_pattern(d.fact).match(where)), None)
+            ctd, tag = (rule.ctd, rule.tag) if rule else ("", "")
+            if ctd == "{type}":
+                study = study_of(d, node.item_path)
+                ctd = type_sections.get(study.type.value, "") if study is not None else ""
+            if node.item.ectd:
+                ctd = node.item.ectd
+            owner = None
+            if ctd:
+                owner = _folder_for(ctd, leaves)
             if owner is None:
-                owner = _by_ectd_section(pack, node.item.ectd, leaves)
-            if owner is None:
+                owner = next((folder_of[id(a)] for a in reversed(ancestors) if id(a) in folder_of), None)
+                if not ctd:
+                    ctd = next((lf.ctd for a in reversed(ancestors) for lf in leaves if lf.node is a), "")
+            if owner is None or not ctd:
                 raise RenderError(f"no eCTD folder for attachment {node.item.file}: give it an ectd: section the pack's table places")
             name = slug(Path(node.item.file).stem)[: MAX_NAME - 4] + ".pdf"
-            placed[node.anchor] = f"{owner}/{name}" if owner else name
+            holder = next((a.item for a in reversed(ancestors) if a.item_path), None)
+            placed[node.anchor] = Placed(f"{owner}/{name}" if owner else name, ctd, tag, holder)
     return leaves, placed
 
 
-def _by_ectd_section(pack: Pack, section: str | None, leaves: list[Leaf]) -> str | None:
-    """Folder of the leaf whose section id is the longest prefix of an attachment's `ectd`."""
-    if not section:
-        return None
+def study_of(d, path: tuple):
+    """The nonclinical study whose report the YAML path names (nonclinical.studies[i].report)."""
+    if len(path) == 4 and path[:2] == ("nonclinical", "studies") and path[3] == "report":
+        return d.nonclinical.studies[path[2]]
+    return None
+
+
+def _folder_for(ctd: str, leaves: list[Leaf]) -> str | None:
+    """Folder of the leaf filed under `ctd`, else under its nearest parent heading."""
     best = None
     for leaf in leaves:
-        sid = leaf.node.id
-        if (section == sid or section.startswith(sid + ".")) and (best is None or len(sid) > len(best.node.id)):
+        h = leaf.ctd
+        if (ctd == h or ctd.startswith(h + ".")) and (best is None or len(h) > len(best.ctd)):
             best = leaf
     return best.path.rsplit("/", 1)[0] if best else None
 
@@ -115,10 +172,10 @@ into /GoToR actions with a relative file path (what FDA's PDF specification asks
 between submission files)."""
 
 
-def relative_links(leaf: Leaf, placed: dict[str, str], leaves: list[Leaf] = ()) -> dict[str, str]:
+def relative_links(leaf: Leaf, placed: dict[str, Placed], leaves: list[Leaf] = ()) -> dict[str, str]:
     """Anchor -> relative link for every attachment and every other leaf document."""
     base = os.path.dirname(leaf.path) or "."
-    targets = {**{other.node.anchor: other.path for other in leaves if other is not leaf}, **placed}
+    targets = {**{other.node.anchor: other.path for other in leaves if other is not leaf}, **{a: p.path for a, p in placed.items()}}
     return {anchor: REL_SCHEME + os.path.relpath(target, base) for anchor, target in targets.items()}
 
 
@@ -145,14 +202,6 @@ def remote_links(pdf_bytes: bytes) -> bytes:
     return out.getvalue()
 
 
-def md5(path: Path) -> str:
-    h = hashlib.md5(usedforsecurity=False)
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def staging(outdir: Path) -> Path:
     """An empty temporary folder beside OUTDIR (same file system, so the final rename is atomic)."""
     if outdir.exists() and (not outdir.is_dir() or any(outdir.iterdir())):
@@ -175,5 +224,7 @@ def discard(tmp: Path) -> None:
 def write_checksums(root: Path, files: list[Path]) -> Path:
     """`checksums-md5.txt` in md5sum format (MD5, the checksum type of eCTD leaves)."""
     out = root / "checksums-md5.txt"
+    from dossier.backbone import md5
+
     out.write_text("".join(f"{md5(f)}  {f.relative_to(root).as_posix()}\n" for f in sorted(files)), encoding="utf-8")
     return out

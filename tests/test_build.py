@@ -294,8 +294,9 @@ def test_attached_documents_are_in_place_bookmarked_listed_and_linked(built):
 
     path = built[("car-t", "ind")]
     d = api.load(EXAMPLES / "car-t").dossier
-    docs = [doc for _, doc in collect(d)]
-    assert {doc.number for doc in docs} == {"KBT-RPT-NC-004", "KBT19-101", "KBT-1901-IB"}
+    long_ones = {"KBT-RPT-NC-004", "KBT19-101", "KBT-1901-IB"}  # documents with bookmarks of their own
+    docs = [doc for _, doc in collect(d) if doc.number in long_ones]
+    assert {doc.number for doc in docs} == long_ones
     pages = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True).stdout.split("\f")
     with pikepdf.open(path) as pdf:
         index = {p.objgen: i for i, p in enumerate(pdf.pages)}

@@ -1,4 +1,5 @@
-"""--layout ectd: one PDF per leaf in eCTD folders, attachments placed, relative links, checksums."""
+"""--layout ectd: one PDF per leaf in eCTD folders, attachments placed, relative links, and the
+eCTD v3.2.2 backbone (index.xml, us-regional.xml, study tagging files) that `verify` checks."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from dossier import api
 from dossier.ectd import MAX_NAME, MAX_PATH, NAME
 from dossier.packs import available, load_pack
 from tests.conftest import EXAMPLES
+from tests.golden.snapshot import example_names
 from tests.test_cli import run
 
 CAR_T = EXAMPLES / "car-t"
@@ -38,14 +40,14 @@ def test_every_name_follows_the_ich_rule_and_every_pdf_passes_preflight(ind):
     for f in files:
         rel = f.relative_to(out).as_posix()
         assert len(rel) <= MAX_PATH and all(NAME.match(part.removesuffix(".pdf")) and len(part) <= MAX_NAME for part in rel.split("/")), rel
-        generated = not f.name.startswith("kbt-rpt") and not f.name.endswith(("-ib.pdf", "-protocol.pdf"))
+        generated = not f.name.startswith(("kbt-rpt", "form-fda", "form-1572-", "cv-", "loa-", "minutes-")) and not f.name.endswith(("-ib.pdf", "-protocol.pdf"))
         findings = api.preflight(f, "letter" if generated else None)
         assert [x for x in findings if x.severity.name == "ERROR"] == [], rel
 
 
 def test_the_layout_has_the_ectd_folders_one_per_drug_substance(ind):
     out, _ = ind
-    seq = out / "0001"
+    seq = out / "0000"
     d = api.load(CAR_T).dossier
     for ds in d.quality.drug_substances:
         folder = seq / "m3" / "32-body-data" / "32s-drug-sub" / re.sub(r"[^a-z0-9]+", "-", ds.id.lower()).strip("-")
@@ -56,41 +58,134 @@ def test_the_layout_has_the_ectd_folders_one_per_drug_substance(ind):
 
 def test_attachments_are_placed_unchanged_and_linked_relatively(ind):
     out, _ = ind
-    seq = out / "0001"
-    report = seq / "m4/42-stud-rep/423-tox/kbt-rpt-nc-004.pdf"
+    seq = out / "0000"
+    report = seq / "m4/42-stud-rep/423-tox/4237-other-tox-stud/kbt-rpt-nc-004.pdf"
     assert report.read_bytes() == (CAR_T / "documents" / "kbt-rpt-nc-004.pdf").read_bytes()
+    assert (seq / "m4/42-stud-rep/423-tox/4231-single-dose-tox/kbt-rpt-tx-001.pdf").is_file()  # filed under its study type
     assert (seq / "m1/us/kbt-1901-ib.pdf").read_bytes() == (CAR_T / "documents" / "kbt-1901-ib.pdf").read_bytes()
-    summary = seq / "m4/42-stud-rep/423-tox/toxicology-studies.pdf"
+    summary = seq / "m4/42-stud-rep/423-tox/4237-other-tox-stud/other-toxicity-studies.pdf"
     with pikepdf.open(summary) as pdf:
         targets = [str(a.A.F.F) for p in pdf.pages for a in p.get("/Annots", []) if a.get("/A") is not None and a.A.get("/S") == "/GoToR"]
-    assert targets == ["kbt-rpt-nc-004.pdf"]
+    assert "kbt-rpt-nc-004.pdf" in targets
     assert all((summary.parent / t).is_file() for t in targets)
 
 
-def test_checksums_list_every_file_with_its_md5(ind):
+def leaves_of(xml: Path) -> dict[str, tuple[str, str]]:
+    """href (relative to the XML's folder) -> (ID, md5) of every leaf."""
+    from lxml import etree
+
+    doc = etree.parse(str(xml))
+    x = "{http://www.w3c.org/1999/xlink}href"
+    return {leaf.get(x): (leaf.get("ID"), leaf.get("checksum")) for leaf in doc.iter("leaf")}
+
+
+def test_index_xml_is_valid_against_the_ich_dtd_and_names_every_file_with_its_md5(ind):
+    from lxml import etree
+
+    from dossier.backbone import ICH_DTD
+
     out, _ = ind
-    seq = out / "0001"
-    lines = (seq / "checksums-md5.txt").read_text(encoding="utf-8").splitlines()
-    listed = {}
-    for line in lines:
-        digest, rel = line.split("  ", 1)
-        listed[rel] = digest
-    assert sorted(listed) == sorted(p.relative_to(seq).as_posix() for p in pdfs(seq))
-    assert all(hashlib.md5((seq / rel).read_bytes()).hexdigest() == digest for rel, digest in listed.items())
+    seq = out / "0000"
+    d = api.load(CAR_T).dossier
+    assert seq.name == str(d.us.serial_number) == "0000"  # the sequence folder is the serial number
+    doc = etree.parse(str(seq / "index.xml"))
+    dtd = etree.DTD(str(ICH_DTD))
+    assert dtd.validate(doc), dtd.error_log
+    assert (seq / "util/dtd/ich-ectd-3-2.dtd").read_bytes() == ICH_DTD.read_bytes()
+    assert (seq / "index-md5.txt").read_text() == hashlib.md5((seq / "index.xml").read_bytes()).hexdigest()
+    listed = {**{h: v for h, v in leaves_of(seq / "index.xml").items()}, **{f"m1/us/{h}": v for h, v in leaves_of(seq / "m1/us/us-regional.xml").items()}}
+    files = sorted(p.relative_to(seq).as_posix() for p in seq.rglob("*") if p.is_file() and not p.relative_to(seq).as_posix().startswith("util/") and p.name not in ("index.xml", "index-md5.txt"))
+    assert sorted(listed) == files
+    assert all(hashlib.md5((seq / href).read_bytes()).hexdigest() == md5 for href, (_, md5) in listed.items())
+    assert not (seq / "checksums-md5.txt").exists()  # the backbone carries the checksums
 
 
-def test_the_manifest_verifies_and_catches_a_one_byte_change(ind, capsys):
+def test_us_regional_xml_files_module_1_under_fda_headings(ind):
+    from lxml import etree
+
+    out, _ = ind
+    doc = etree.parse(str(out / "0000/m1/us/us-regional.xml"))
+    assert doc.getroot().get("dtd-version") == "3.3"
+    where = {leaf.get("{http://www.w3c.org/1999/xlink}href"): leaf.getparent().tag for leaf in doc.iter("leaf")}
+    assert where["cover-letter.pdf"] == "m1-2-cover-letters"
+    assert where["form-fda-1571.pdf"] == where["form-1572-elena-marchetti-shaw.pdf"] == "m1-1-forms"
+    assert where["loa-bb-mf-21736.pdf"] == "m1-4-1-letter-of-authorization"
+    assert where["kbt-1901-ib.pdf"] == "m1-14-4-1-investigational-brochure"
+    assert where["introductory-statement-and-general-investigational-plan.pdf"] == "m1-20-general-investigational-plan-for-initial-ind"
+
+
+def test_a_study_tagging_file_per_study_names_its_documents_leaves(ind):
+    from lxml import etree
+
+    out, _ = ind
+    seq = out / "0000"
+    d = api.load(CAR_T).dossier
+    index_ids = {v[0] for v in leaves_of(seq / "index.xml").values()}
+    studies = [s.id for s in d.nonclinical.studies if s.report and s.report.file] + [p.id for p in d.clinical.protocols]
+    stfs = {etree.parse(str(f)).findtext("study-identifier/study-id"): f for f in seq.rglob("stf-*.xml")}
+    assert sorted(stfs) == sorted(studies)
+    for study, f in stfs.items():
+        refs = [c.get("{http://www.w3c.org/1999/xlink}href") for c in etree.parse(str(f)).iter("doc-content")]
+        assert refs and all(r.split("#")[0] == os.path.relpath(seq / "index.xml", f.parent) and r.split("#")[1] in index_ids for r in refs), study
+    protocol = etree.parse(str(stfs[d.clinical.protocols[0].id]))
+    assert {t.get("name") for t in protocol.iter("file-tag")} == {"synopsis", "protocol-or-amendment"}
+
+
+def test_changing_one_byte_of_any_leaf_is_reported_for_that_leaf(ind, capsys):
+    from dossier import backbone
+
+    out, _ = ind
+    seq = out / "0000"
+    assert backbone.check(seq) == []
+    leaves = [seq / h for h in leaves_of(seq / "index.xml")] + [seq / "m1/us" / h for h in leaves_of(seq / "m1/us/us-regional.xml")]
+    for leaf in leaves:
+        original = leaf.read_bytes()
+        changed = bytearray(original)
+        changed[len(changed) // 2] ^= 1
+        leaf.write_bytes(bytes(changed))
+        try:
+            problems = backbone.check(seq)
+        finally:
+            leaf.write_bytes(original)
+        reported = {(p.rule, os.path.normpath(p.file)) for p in problems}
+        assert ("ECTD-MD5", str(leaf)) in reported, leaf
+    target = seq / "m4/42-stud-rep/423-tox/4231-single-dose-tox/kbt-rpt-tx-001.pdf"
+    original = target.read_bytes()
+    target.write_bytes(original[:-1] + bytes([original[-1] ^ 1]))
+    try:
+        code, text, _ = run(capsys, "verify", str(out), "--format", "json")
+    finally:
+        target.write_bytes(original)
+    assert code == 1 and [(f["rule"], os.path.normpath(f["file"])) for f in json.loads(text)["findings"]] == [("ECTD-MD5", str(target))]
+    code, _, _ = run(capsys, "verify", str(out))
+    assert code == 0
+
+
+def test_a_file_outside_the_backbone_and_a_missing_leaf_are_reported(ind):
+    from dossier import backbone
+
+    out, _ = ind
+    seq = out / "0000"
+    stray = seq / "m2/23-qos/notes.pdf"
+    stray.write_bytes(b"%PDF-1.7 stray")
+    gone = seq / "m5/52-tab-list/tabular-listing-of-clinical-studies.pdf"
+    kept = gone.read_bytes()
+    gone.unlink()
+    try:
+        rules = sorted((p.rule, os.path.basename(p.file)) for p in backbone.check(seq))
+    finally:
+        stray.unlink()
+        gone.write_bytes(kept)
+    assert rules == [("ECTD-HREF", "tabular-listing-of-clinical-studies.pdf"), ("ECTD-UNREF", "notes.pdf")]
+
+
+def test_the_manifest_lists_every_file_of_the_sequence_and_verifies(ind, capsys):
     out, manifest = ind
     doc = json.loads(manifest.read_text())
-    assert doc["layout"] == "ectd" and len(doc["outputs"]) == len(pdfs(out)) + 1
+    files = sorted(p for p in (out / "0000").rglob("*") if p.is_file())
+    assert doc["layout"] == "ectd" and sorted(os.path.normpath(o["path"]) for o in doc["outputs"]) == sorted(os.path.relpath(f, manifest.parent) for f in files)
     code, _, _ = run(capsys, "verify", str(manifest))
     assert code == 0
-    target = out / "0001/m2/23-qos/quality-overall-summary.pdf"
-    data = bytearray(target.read_bytes())
-    data[100] ^= 1
-    target.write_bytes(bytes(data))
-    code, text, _ = run(capsys, "verify", str(manifest), "--format", "json")
-    assert code == 1 and [(f["rule"], os.path.normpath(f["file"])) for f in json.loads(text)["findings"]] == [("VERIFY-CHANGED", str(target))]
 
 
 def test_impd_layout_is_the_ctis_part_i_set(tmp_path):
@@ -139,9 +234,24 @@ def test_every_leaf_of_the_ectd_table_is_a_section_of_the_pack(target):
 
 
 def test_generated_documents_link_to_each_other_by_relative_path(ind):
-    """Form 1571 information points at the transfer of obligations, now a file of its own."""
+    """Form 1571 information points at the signed form and the transfer of obligations, files of their own."""
     out, _ = ind
-    form = out / "0001/m1/us/form-1571-information.pdf"
+    form = out / "0000/m1/us/form-1571-information.pdf"
     with pikepdf.open(form) as pdf:
         targets = [str(a.A.F.F) for p in pdf.pages for a in p.get("/Annots", []) if a.get("/A") is not None and a.A.get("/S") == "/GoToR"]
-    assert targets == ["transfer-of-obligations.pdf"] and (form.parent / targets[0]).is_file()
+    assert targets == ["form-fda-1571.pdf", "transfer-of-obligations.pdf"] and all((form.parent / t).is_file() for t in targets)
+
+
+@pytest.mark.parametrize("name", [n for n in example_names() if n != "car-t"])
+def test_every_example_s_ind_sequence_has_a_backbone_that_checks(name, tmp_path):
+    """car-t is checked in detail above; every other example's sequence is complete and consistent."""
+    from dossier import backbone
+
+    out = tmp_path / "seq"
+    api.build(EXAMPLES / name, "ind", layout="ectd", output=out)
+    d = api.load(EXAMPLES / name).dossier
+    [seq] = backbone.sequences(out)
+    assert seq.name == str(d.us.serial_number or "0000")
+    assert backbone.check(seq) == []
+    studies = {s.id for s in d.nonclinical.studies if s.report and s.report.file} | {p.id for p in d.clinical.protocols}
+    assert len(list(seq.rglob("stf-*.xml"))) == len(studies)

@@ -203,14 +203,39 @@ class EctdLeaf(_Strict):
     """Folder relative to the sequence folder; {item} is the repeated item's id, {code} the product code."""
     file: str
     """File name without .pdf (same placeholders)."""
+    ctd: str = ""
+    """The eCTD heading the document is filed under in the backbone, when it is not the section id
+    (IND Module 1 sections carry form numbers: '1.1-1571' is filed under 1.1)."""
+    tag: str = ""
+    """The document's file-tag in its study's tagging file (a protocol leaf: 'synopsis')."""
+
+    @property
+    def heading(self) -> str:
+        return self.ctd or self.section
+
+
+class EctdDocument(_Strict):
+    """Where the attached documents a fact path names are filed in the backbone."""
+
+    fact: str
+    """A fact path of attached documents, e.g. 'us.references[].letter'."""
+    ctd: str
+    """The eCTD heading, e.g. '1.4.1'; '{type}' for a nonclinical study report: the Module 4
+    heading whose section reports the study's type."""
+    tag: str = ""
+    """The document's file-tag in its study tagging file ('pre-clinical-study-report')."""
 
 
 class EctdLayout(_Strict):
     sequence: str = ""
-    """Sequence folder, e.g. '0001' (empty: the documents go directly into OUTDIR)."""
+    """Sequence folder, e.g. '0000'; '{serial}' is the submission's serial number (empty: the
+    documents go directly into OUTDIR)."""
     basis: str
     """Where the folder and file names come from, and how sure that is."""
+    backbone: bool = False
+    """Write the eCTD v3.2.2 backbone (index.xml, regional XML, study tagging files)."""
     leaves: list[EctdLeaf] = Field(min_length=1)
+    documents: list[EctdDocument] = Field(default_factory=list)
 
 
 class SharedFact(_Strict):
