@@ -362,8 +362,9 @@ def _build_ectd(result: BuildResult, loaded: Loaded, pack, outline, target: str,
         section_anchors: dict[str, str] = {}
         for leaf in leaves:
             section_anchors.setdefault(leaf.node.id, leaf.node.anchor)
+        own = frozenset(id(leaf.node) for leaf in leaves)
         for leaf in leaves:
-            node = ectd.without_attachments(leaf.node)
+            node = ectd.leaf_document(leaf.node, own)
             about = item_name(leaf.node.item) if leaf.node.item_path else ""
             title = leaf.node.heading + (f" — {about}" if about and about not in leaf.node.title else "")
             opts = dataclasses.replace(base, section_title=title, external_links=ectd.relative_links(leaf, placed, leaves), section_anchors=section_anchors)
@@ -382,6 +383,7 @@ def _build_ectd(result: BuildResult, loaded: Loaded, pack, outline, target: str,
             files += _write_backbone(root, sequence, pack, d, leaves, placed, by_anchor)
         else:
             files.append(ectd.write_checksums(root, files))
+            files.append(ectd.write_document_list(root, leaves, pack))
         steps.advance()
     except BaseException:
         ectd.discard(tmp)

@@ -39,7 +39,7 @@ class Leaf:
     ctd: str = ""
     """The eCTD heading it is filed under."""
     tag: str = ""
-    """Its file-tag in its study's tagging file."""
+    """Its file-tag in its study's tagging file (eCTD), or its document type (CTIS)."""
 
 
 @dataclass
@@ -159,10 +159,11 @@ def _folder_for(ctd: str, leaves: list[Leaf]) -> str | None:
     return best.path.rsplit("/", 1)[0] if best else None
 
 
-def without_attachments(node: Node, level: int = 1) -> Node:
-    """A copy of the subtree for a leaf document: renumbered from `level`, attachments removed
-    (they are files of their own in this layout)."""
-    kids = [without_attachments(c, level + 1) for c in node.children if c.section.template != ATTACHMENT_TEMPLATE]
+def leaf_document(node: Node, others: frozenset[int] = frozenset(), level: int = 1) -> Node:
+    """A copy of the subtree a leaf document holds: renumbered from `level`, without attachments
+    and without the subsections filed as leaves of their own (`others`: their node ids), which
+    are files of their own in this layout."""
+    kids = [leaf_document(c, others, level + 1) for c in node.children if c.section.template != ATTACHMENT_TEMPLATE and id(c) not in others]
     return dataclasses.replace(node, level=level, children=kids)
 
 
@@ -227,4 +228,22 @@ def write_checksums(root: Path, files: list[Path]) -> Path:
     from dossier.backbone import md5
 
     out.write_text("".join(f"{md5(f)}  {f.relative_to(root).as_posix()}\n" for f in sorted(files)), encoding="utf-8")
+    return out
+
+
+def write_document_list(root: Path, leaves: list[Leaf], pack: Pack) -> Path:
+    """`documents.json`: each document of a layout without a backbone (the CTIS Part I set) with
+    its document type, the section it holds and its MD5, for the person who uploads them."""
+    import json
+
+    from dossier.backbone import md5
+
+    assert pack.ectd is not None
+    rows = []
+    for leaf in leaves:
+        rel = Path(leaf.path)  # the set has no sequence folder: paths are relative to the output folder
+        about = getattr(leaf.node.item, "name", "") if leaf.node.item_path else ""
+        rows.append({"file": rel.as_posix(), "document_type": leaf.tag, "section": leaf.node.heading + (f" — {about}" if about else ""), "md5": md5(root / rel)})
+    out = root / "documents.json"
+    out.write_text(json.dumps({"basis": pack.ectd.basis, "documents": rows}, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return out

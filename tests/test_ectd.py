@@ -188,10 +188,25 @@ def test_the_manifest_lists_every_file_of_the_sequence_and_verifies(ind, capsys)
     assert code == 0
 
 
-def test_impd_layout_is_the_ctis_part_i_set(tmp_path):
+def test_impd_layout_is_the_ctis_part_i_set_one_file_per_document(tmp_path):
     out = tmp_path / "impd"
     api.build(CAR_T, "impd", layout="ectd", output=out)
-    assert sorted(p.name for p in out.iterdir()) == ["checksums-md5.txt", "cta-part-i-particulars-kbt-1901.pdf", "impd-q-kbt-1901.pdf", "impd-se-kbt-1901.pdf"]
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["auxiliary-medicinal-products-kbt-1901.pdf", "checksums-md5.txt", "cover-letter-kbt-1901.pdf", "cta-part-i-particulars-kbt-1901.pdf", "documents.json",
+                     "gmo-information-kbt-1901.pdf", "gmp-documentation-kbt-1901.pdf", "impd-q-kbt-1901.pdf", "impd-se-kbt-1901.pdf", "labelling-kbt-1901.pdf"]
+    listing = json.loads((out / "documents.json").read_text(encoding="utf-8"))["documents"]
+    assert sorted(row["file"] for row in listing) == [n for n in names if n.endswith(".pdf")]
+    assert all(row["document_type"] and row["md5"] == hashlib.md5((out / row["file"]).read_bytes()).hexdigest() for row in listing)
+
+    def headings(name):
+        with pikepdf.open(out / name) as pdf, pdf.open_outline() as ol:
+            return [item.title for item in ol.root] + [c.title for item in ol.root for c in item.children]
+
+    particulars = headings("cta-part-i-particulars-kbt-1901.pdf")
+    assert any("CTA-C" in h for h in particulars)
+    # a section filed as a document of its own is not repeated in the particulars
+    assert not any(code in h for h in particulars for code in ("CTA-B", "CTA-F", "CTA-H", "CTA-J"))
+    assert any("CTA-B" in h for h in headings("cover-letter-kbt-1901.pdf"))
 
 
 def test_an_existing_folder_is_never_overwritten(tmp_path, capsys):
