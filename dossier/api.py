@@ -368,7 +368,9 @@ def _build_ectd(result: BuildResult, loaded: Loaded, pack, outline, target: str,
             about = item_name(leaf.node.item) if leaf.node.item_path else ""
             title = leaf.node.heading + (f" — {about}" if about and about not in leaf.node.title else "")
             opts = dataclasses.replace(base, section_title=title, external_links=ectd.relative_links(leaf, placed, leaves), section_anchors=section_anchors)
-            pdf = ectd.remote_links(html_to_pdf(render_html(pack, d, [node], opts), extra_roots=[loaded.path.parent]))
+            if leaf.only:
+                opts = dataclasses.replace(opts, section_title=f"{title} — {leaf.only[1]} {leaf.only[2]}")
+            pdf = ectd.remote_links(html_to_pdf(render_html(pack, ectd.only_items(d, leaf.only), [node], opts), extra_roots=[loaded.path.parent]))
             dest = tmp / leaf.path
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.write_bytes(pdf)

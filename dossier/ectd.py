@@ -40,6 +40,8 @@ class Leaf:
     """The eCTD heading it is filed under."""
     tag: str = ""
     """Its file-tag in its study's tagging file (eCTD), or its document type (CTIS)."""
+    only: tuple[str, str, str] | None = None
+    """(list, field, value): the document holds only the list's items with that value."""
 
 
 @dataclass
@@ -107,13 +109,15 @@ def plan(pack: Pack, outline: list[Node], d, serial: str | None = None) -> tuple
             if not node.applicable:
                 continue
             item = slug(str(getattr(node.item, "id", "") or getattr(node.item, "name", "") or "item"))
-            folder = spec.folder.format(item=item, code=slug(product_code))
-            name = spec.file.format(item=item, code=slug(product_code))
-            rel = "/".join(p for p in (sequence, folder, name + ".pdf") if p and p != ".")
-            if not _names_ok(rel):
-                raise RenderError(f"eCTD name {rel!r} breaks the naming rules (a-z, 0-9, hyphen; 64 characters per name; 180 per path)")
-            leaves.append(Leaf(node, rel, spec.heading, spec.tag))
-            folder_of[id(node)] = rel.rsplit("/", 1)[0] if "/" in rel else ""
+            for only in _splits(spec.split_by, d, pack.region):
+                value = slug(only[2]) if only else ""
+                folder = spec.folder.format(item=item, code=slug(product_code), value=value)
+                name = spec.file.format(item=item, code=slug(product_code), value=value)
+                rel = "/".join(p for p in (sequence, folder, name + ".pdf") if p and p != ".")
+                if not _names_ok(rel):
+                    raise RenderError(f"eCTD name {rel!r} breaks the naming rules (a-z, 0-9, hyphen; 64 characters per name; 180 per path)")
+                leaves.append(Leaf(node, rel, spec.heading, spec.tag, only))
+                folder_of[id(node)] = rel.rsplit("/", 1)[0] if "/" in rel else ""
     placed: dict[str, Placed] = {}
     for nodes in by_id.values():
         for node, ancestors in nodes:
@@ -140,6 +144,43 @@ def plan(pack: Pack, outline: list[Node], d, serial: str | None = None) -> tuple
             holder = next((a.item for a in reversed(ancestors) if a.item_path), None)
             placed[node.anchor] = Placed(f"{owner}/{name}" if owner else name, ctd, tag, holder)
     return leaves, placed
+
+
+def _splits(split_by: str, d, region: str) -> list[tuple[str, str, str] | None]:
+    """[None] for a leaf that is one document; else one (list, field, value) per distinct value
+    among the list's items the region shows (an item with a `region` shows in its region only)."""
+    if not split_by:
+        return [None]
+    m = re.fullmatch(r"(\w+)\[\]\.(\w+)", split_by)
+    if m is None:
+        raise RenderError(f"split_by {split_by!r}: expected 'list[].field' (a top-level list)")
+    name, field = m.groups()
+    values = []
+    for it in getattr(d, name):
+        shown = getattr(it, "region", None)
+        if shown is not None and getattr(shown, "value", shown) != region:
+            continue
+        value = getattr(it, field, None)
+        value = str(getattr(value, "value", value)) if value is not None else "not-stated"
+        if value not in values:
+            values.append(value)
+    return [(name, field, v) for v in values] or [None]
+
+
+def only_items(d, only: tuple[str, str, str] | None):
+    """The dossier with the split list holding only the items of one value."""
+    if only is None:
+        return d
+    name, field, value = only
+
+    def keep(it) -> bool:
+        v = getattr(it, field, None)
+        return (str(getattr(v, "value", v)) if v is not None else "not-stated") == value
+
+    copy = d.model_copy(update={name: [it for it in getattr(d, name) if keep(it)]})
+    if getattr(copy, "_views", None) is not None:
+        copy._views = {}  # model_copy shares the original's cached regional views
+    return copy
 
 
 def study_of(d, path: tuple):
@@ -243,6 +284,7 @@ def write_document_list(root: Path, leaves: list[Leaf], pack: Pack) -> Path:
     for leaf in leaves:
         rel = Path(leaf.path)  # the set has no sequence folder: paths are relative to the output folder
         about = getattr(leaf.node.item, "name", "") if leaf.node.item_path else ""
+        about = about or (f"{leaf.only[1]} {leaf.only[2]}" if leaf.only else "")
         rows.append({"file": rel.as_posix(), "document_type": leaf.tag, "section": leaf.node.heading + (f" — {about}" if about else ""), "md5": md5(root / rel)})
     out = root / "documents.json"
     out.write_text(json.dumps({"basis": pack.ectd.basis, "documents": rows}, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

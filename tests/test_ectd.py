@@ -193,7 +193,7 @@ def test_impd_layout_is_the_ctis_part_i_set_one_file_per_document(tmp_path):
     api.build(CAR_T, "impd", layout="ectd", output=out)
     names = sorted(p.name for p in out.iterdir())
     assert names == ["auxiliary-medicinal-products-kbt-1901.pdf", "checksums-md5.txt", "cover-letter-kbt-1901.pdf", "cta-part-i-particulars-kbt-1901.pdf", "documents.json",
-                     "gmo-information-kbt-1901.pdf", "gmp-documentation-kbt-1901.pdf", "impd-q-kbt-1901.pdf", "impd-se-kbt-1901.pdf", "labelling-kbt-1901.pdf"]
+                     "gmo-information-kbt-1901.pdf", "gmp-documentation-kbt-1901.pdf", "impd-q-kbt-1901.pdf", "impd-se-kbt-1901.pdf", "labelling-en-kbt-1901.pdf"]
     listing = json.loads((out / "documents.json").read_text(encoding="utf-8"))["documents"]
     assert sorted(row["file"] for row in listing) == [n for n in names if n.endswith(".pdf")]
     assert all(row["document_type"] and row["md5"] == hashlib.md5((out / row["file"]).read_bytes()).hexdigest() for row in listing)
@@ -207,6 +207,27 @@ def test_impd_layout_is_the_ctis_part_i_set_one_file_per_document(tmp_path):
     # a section filed as a document of its own is not repeated in the particulars
     assert not any(code in h for h in particulars for code in ("CTA-B", "CTA-F", "CTA-H", "CTA-J"))
     assert any("CTA-B" in h for h in headings("cover-letter-kbt-1901.pdf"))
+
+
+def test_the_labelling_is_one_file_per_language_each_with_only_its_labels(tmp_path):
+    import shutil
+    import subprocess
+
+    ex = tmp_path / "car-t"
+    shutil.copytree(CAR_T, ex)
+    root = ex / "dossier.yaml"
+    text = root.read_text(encoding="utf-8")
+    german = "  - packaging: outer\n    region: eu\n    language: de\n    text: |\n      Nur zur klinischen Prüfung\n      KBT-1901 Infusionsbeutel\n"
+    root.write_text(text.replace("\nlabels:\n", "\nlabels:\n" + german, 1), encoding="utf-8")
+    out = tmp_path / "impd"
+    result = api.build(ex, "impd", layout="ectd", output=out, draft=True)  # the new label lacks its Annex VI map
+    assert result.output == out, [f.message for f in result.check.findings if f.severity.name == "ERROR"]
+    files = sorted(p.name for p in out.glob("labelling-*.pdf"))
+    assert files == ["labelling-de-kbt-1901.pdf", "labelling-en-kbt-1901.pdf"]
+    de = subprocess.run(["pdftotext", str(out / files[0]), "-"], capture_output=True, text=True, check=True).stdout
+    en = subprocess.run(["pdftotext", str(out / files[1]), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Nur zur klinischen Prüfung" in de and "Nur zur klinischen Prüfung" not in en
+    assert "(en)" in en and "(en)" not in de
 
 
 def test_an_existing_folder_is_never_overwritten(tmp_path, capsys):

@@ -207,7 +207,12 @@ class EctdLeaf(_Strict):
     """The eCTD heading the document is filed under in the backbone, when it is not the section id
     (IND Module 1 sections carry form numbers: '1.1-1571' is filed under 1.1)."""
     tag: str = ""
-    """The document's file-tag in its study's tagging file (a protocol leaf: 'synopsis')."""
+    """The document's file-tag in its study's tagging file (a protocol leaf: 'synopsis'), or its
+    document type (CTIS)."""
+    split_by: str = ""
+    """One document per value of a field of a top-level list, e.g. 'labels[].language': each holds
+    the section with only the list's items of that value (the items the pack's region shows);
+    `{value}` in `file` is the value."""
 
     @property
     def heading(self) -> str:
