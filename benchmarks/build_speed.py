@@ -141,6 +141,8 @@ def main() -> None:
             edited = src.parent / f"edited-{i}" / "dossier.yaml"
             edited.parent.mkdir()
             edited.write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
+            if (src.parent / "documents").is_dir():  # the attached PDFs travel with the copy
+                shutil.copytree(src.parent / "documents", edited.parent / "documents")
             subprocess.run([PY, "-m", "dossier", "build", str(edited), "--target", "ind", "-o", str(edited.parent / "warm.pdf")], check=True, capture_output=True)
             text = edited.read_text(encoding="utf-8").replace('key_findings: "', 'key_findings: "Reviewed again (rebuild benchmark). ', 1)
             edited.write_text(text, encoding="utf-8")

@@ -16,6 +16,8 @@ def test_generated_dossier_at_scale_1_checks_clean(tmp_path):
     assert result.ok, [f for f in result.findings if f.blocking][:3]
     example = api.load(ROOT / "examples" / "car-t")
     assert len(result.loaded.attachments) == len(example.attachments) > 3  # the example's attachments travel with it
+    built = api.build(out, "ind", output=tmp_path / "ind.pdf")  # and it builds (not timed)
+    assert built.output == tmp_path / "ind.pdf" and (tmp_path / "ind.pdf").stat().st_size > 0
 
 
 def test_hostile_inputs_benchmark_runs_at_its_smallest_size():
