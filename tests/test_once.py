@@ -143,3 +143,20 @@ def test_the_impd_particulars_point_to_the_cta_sections_instead_of_repeating_the
         assert plain(html).count(gmp) == 1 and 'see <a href="#s-cta-f">' in front
     for a in d.eu.auxiliary_products:
         assert a.name not in plain(front)
+
+
+@pytest.mark.parametrize("name", example_names())
+def test_the_genetic_construct_is_shown_under_the_first_drug_substance_only(documents, name):
+    d = api.load(EXAMPLES / name).dossier
+    gm = d.product.genetic_modification
+    if not (gm and (gm.vector or gm.car)):
+        return
+    for target in ("ind", "impd"):
+        html = documents[(name, target)]
+        shown = html.count("Genetic construct (product description)")
+        owner = "s-3-2-s-1-2" if target == "ind" else "s-s-1-2"
+        heading = html.find(f'id="{owner}"')
+        if heading < 0 or 'class="not-applicable"' in html[heading:heading + 300]:
+            continue  # an IMPD whose SmPC replaces the quality data
+        assert shown == 1, (target, shown)
+        assert html.count(f'Genetic construct: see <a href="#{owner}">') == len(d.quality.drug_substances) - 1, target
