@@ -68,6 +68,7 @@ def test_a_build_never_writes_its_manifest_over_an_input(capsys, tmp_path):
     """`<output>.manifest.json` is guarded like the output: here it would be the root file."""
     root = tmp_path / "d.manifest.json"
     shutil.copyfile(EXAMPLES / "aav" / "dossier.yaml", root)
+    shutil.copytree(EXAMPLES / "aav" / "documents", tmp_path / "documents")  # its attached PDFs
     before = root.read_bytes()
     code, _, err = run(capsys, "build", str(root), "--target", "ind", "--format", "html", "-o", str(tmp_path / "d"))
     assert code == 2 and "d.manifest.json: is an input of this dossier" in err
