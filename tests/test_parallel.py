@@ -3,6 +3,7 @@ document as a single pass (pages, bookmarks with their pages, words on every pag
 
 from __future__ import annotations
 
+import shutil
 import threading
 from collections import defaultdict
 
@@ -133,6 +134,7 @@ def test_cached_rebuild_after_one_change_is_identical_to_a_fresh_build(tmp_path,
     text = (EXAMPLES / "aav" / "dossier.yaml").read_text(encoding="utf-8")
     src = tmp_path / "dossier.yaml"
     src.write_text(text, encoding="utf-8")
+    shutil.copytree(EXAMPLES / "aav" / "documents", tmp_path / "documents")  # its attached PDFs
     api.build(src, "impd", output=tmp_path / "first.pdf", jobs=2)
     assert len(list((tmp_path / "cache").glob("*.pdf"))) >= 8  # front, body parts, folio pieces
     changed = text.replace("key_findings: |", "key_findings: |\n        Reviewed again for this rebuild.", 1)
