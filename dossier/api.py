@@ -408,11 +408,11 @@ def _write_backbone(root: Path, sequence: str, pack, d, leaves, placed, by_ancho
 
     def attrs(ctd: str, item) -> dict[str, dict[str, str]]:
         if ctd.startswith("3.2.S"):
-            maker = item.manufacturers[0].name if getattr(item, "manufacturers", None) else d.sponsor.name
+            maker = item.manufacturers[0].name if getattr(item, "manufacturers", None) else "manufacturer not stated"
             return {"3.2.S": {"substance": str(getattr(item, "name", "") or d.product.name), "manufacturer": str(maker)}}
         if ctd.startswith("3.2.P"):
             dp = d.quality.drug_product
-            maker = dp.manufacturers[0].name if dp and dp.manufacturers else d.sponsor.name
+            maker = dp.manufacturers[0].name if dp and dp.manufacturers else "manufacturer not stated"
             return {"3.2.P": {"product-name": str(d.product.name), "dosageform": str(d.product.dosage_form or ""), "manufacturer": str(maker)}}
         if ctd.startswith("5.3.5"):
             return {"5.3.5": {"indication": str(d.submission.indication.text) if d.submission.indication else ""}}

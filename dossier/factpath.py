@@ -81,3 +81,17 @@ def instances(d, cls, where: tuple = ()) -> list[tuple[tuple, object]]:
                 if isinstance(item, BaseModel):
                     found += instances(item, cls, where + (name, i))
     return found
+
+
+def texts(obj: Any, path: tuple = (), skip: tuple[type, ...] = ()):
+    """Every text (str) under `obj` with its YAML path; records of the `skip` types are not read."""
+    if isinstance(obj, str):
+        yield path, obj
+    elif skip and isinstance(obj, skip):
+        return
+    elif isinstance(obj, BaseModel):
+        for name in type(obj).model_fields:
+            yield from texts(getattr(obj, name), (*path, name), skip)
+    elif isinstance(obj, (list, tuple)):
+        for i, item in enumerate(obj):
+            yield from texts(item, (*path, i), skip)

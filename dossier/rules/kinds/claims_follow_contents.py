@@ -77,20 +77,6 @@ _AFTER = re.compile(r"\s+(?:of|for|from)\s+(?:each\s+of\s+)?(?:the\s+|all\s+)?" 
 _BEFORE = re.compile(r"(?<!Module )(?<!Section )(?<!Day )(?<!Week )(?<!Phase )(?<![\w-])" + _N + r"(?:\s+[A-Za-z][\w-]*){0,3}\s+$", re.IGNORECASE)
 
 
-def _texts(obj, path: tuple) -> Iterator[tuple[tuple, str]]:
-    """Every text of the dossier with its path; the documents' own fields (numbers, titles) are not claims."""
-    if isinstance(obj, str):
-        yield path, obj
-    elif isinstance(obj, DocumentRef):
-        return
-    elif isinstance(obj, BaseModel):
-        for name in type(obj).model_fields:
-            yield from _texts(getattr(obj, name), (*path, name))
-    elif isinstance(obj, (list, tuple)):
-        for i, item in enumerate(obj):
-            yield from _texts(item, (*path, i))
-
-
 def attached(d: Dossier, kind: Kind) -> int:
     """How many documents of the kind the submission attaches."""
     files = set()
@@ -124,7 +110,8 @@ def check(d: Dossier, params: dict) -> Iterator[Violation]:
     p = Params.model_validate(params)
     claim = re.compile(p.claim, re.IGNORECASE)
     kinds = [(k, re.compile(k.words, re.IGNORECASE), attached(d, k)) for k in p.kinds]
-    for path, text in _texts(d, ()):
+    # the documents' own fields (numbers, titles) are not claims
+    for path, text in factpath.texts(d, (), skip=(DocumentRef,)):
         if path[0] in p.skip:
             continue
         for sentence in _SENTENCE.split(text):

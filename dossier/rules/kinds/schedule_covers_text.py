@@ -19,6 +19,7 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel, ConfigDict
 
+from dossier import factpath
 from dossier.model import Dossier
 from dossier.rules.violation import Violation
 
@@ -42,17 +43,6 @@ def visits_named(text: str) -> list[tuple[str, int, str]]:
     return [(unit.lower(), int(number.replace("−", "-")), f"{unit} {number}") for unit, number in _VISIT.findall(text)]
 
 
-def _texts(obj, path: tuple) -> Iterator[tuple[tuple, str]]:
-    if isinstance(obj, str):
-        yield path, obj
-    elif isinstance(obj, BaseModel):
-        for name in type(obj).model_fields:
-            yield from _texts(getattr(obj, name), (*path, name))
-    elif isinstance(obj, (list, tuple)):
-        for i, item in enumerate(obj):
-            yield from _texts(item, (*path, i))
-
-
 def check(d: Dossier, params: dict) -> Iterator[Violation]:
     for i, p in enumerate(d.clinical.protocols):
         soa = p.schedule_of_assessments
@@ -61,7 +51,7 @@ def check(d: Dossier, params: dict) -> Iterator[Violation]:
         covered = {(u, n) for text in [*soa.visits, *soa.notes] for u, n, _ in visits_named(text)}
         reported: set[tuple[str, int]] = set()
         for field in FIELDS:
-            for path, text in _texts(getattr(p, field, None), ("clinical", "protocols", i, field)):
+            for path, text in factpath.texts(getattr(p, field, None), ("clinical", "protocols", i, field)):
                 for unit, number, written in visits_named(text):
                     if (unit, number) in covered or (unit, number) in reported:
                         continue
