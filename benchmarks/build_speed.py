@@ -120,12 +120,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scales", type=int, nargs="+", default=[1, 3, 10])
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--attached-pages", type=int, default=0, help="attach generated study reports of this many pages in all (generate.py)")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="dossier-bench-"))
     rows = []
     for s in args.scales:
         src = work / f"s{s}" / "dossier.yaml"
-        subprocess.run([PY, str(ROOT / "benchmarks" / "generate.py"), "--scale", str(s), "-o", str(src)], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([PY, str(ROOT / "benchmarks" / "generate.py"), "--scale", str(s), "--attached-pages", str(args.attached_pages), "-o", str(src)], check=True, stdout=subprocess.DEVNULL)
         html = src.parent / "ind.html"
         subprocess.run([PY, "-m", "dossier", "build", str(src), "--target", "ind", "--format", "html", "-o", str(html)], check=True, capture_output=True)
         build, floor, rebuild, build_mem, floor_mem = [], [], [], [], []

@@ -309,7 +309,7 @@ def build(
 
     steps = Steps(on_progress, after=["preflight"])
     jobs = parallel.default_jobs() if jobs is None else jobs
-    if parallel.worth_it(nodes, jobs):
+    if parallel.worth_it(nodes, jobs) or parallel.attaches(nodes, options.attachments):
         from dossier.render.cache import PieceCache
 
         pdf = parallel.build_parallel(pack, loaded.dossier, nodes, options, [loaded.path.parent], jobs, PieceCache(enabled=use_cache), steps)

@@ -45,21 +45,25 @@ def links(path):
 
 @pytest.fixture(scope="module", params=[("car-t", "ind"), ("aav", "impd")], ids=["car-t-ind", "aav-impd"])
 def pair(request, tmp_path_factory):
+    """The same document built with jobs=1 and jobs=2. The CAR-T IND shows attached PDFs, so it is
+    built in parts either way (their pages are placed at assembly); the AAV IMPD shows none and
+    is a true single pass with jobs=1, which the parts must reproduce."""
     name, target = request.param
+    key = f"{name}-{target}"
     out = tmp_path_factory.mktemp("par")
     src = EXAMPLES / name / "dossier.yaml"
-    single = api.build(src, target, output=out / "single.pdf", jobs=1, on_progress=lambda *call: PROGRESS[(target, 1)].append(call)).output
+    single = api.build(src, target, output=out / "single.pdf", jobs=1, on_progress=lambda *call: PROGRESS[(key, 1)].append(call)).output
     # the parallel build runs with the command line's progress bar drawing from its own thread
     # meanwhile, as `dossier build` on a terminal does while the workers are forked
     with _BuildProgress(delay=0, transient=False) as bar:
 
         def record(*call):
-            PROGRESS[(target, 2)].append(call)
+            PROGRESS[(key, 2)].append(call)
             bar(*call)
 
         parallel = api.build(src, target, output=out / "parallel.pdf", jobs=2, use_cache=False, on_progress=record).output
-    BARS[target] = bar
-    return single, parallel, target
+    BARS[key] = bar
+    return single, parallel, target, src, key
 
 
 PROGRESS: dict[tuple[str, int], list[tuple[int, int, str]]] = defaultdict(list)
@@ -67,19 +71,19 @@ BARS: dict[str, _BuildProgress] = {}
 
 
 def test_same_pages_and_bookmarks(pair):
-    single, parallel, _ = pair
+    single, parallel, *_ = pair
     assert len(pypdf.PdfReader(single).pages) == len(pypdf.PdfReader(parallel).pages)
     assert outline(single) == outline(parallel)
 
 
 def test_same_words_on_every_page(pair):
-    single, parallel, _ = pair
+    single, parallel, *_ = pair
     for n, (a, b) in enumerate(zip(pypdf.PdfReader(single).pages, pypdf.PdfReader(parallel).pages), 1):
         assert sorted(a.extract_text().split()) == sorted(b.extract_text().split()), f"page {n}"
 
 
 def test_same_links_and_parallel_output_passes_preflight(pair):
-    single, parallel, target = pair
+    single, parallel, target, *_ = pair
     assert links(single) == links(parallel)
     size = "letter" if target == "ind" else "a4"
     assert [f for f in preflight(parallel, page_size=size) if f.severity.name != "INFO"] == []
@@ -88,17 +92,19 @@ def test_same_links_and_parallel_output_passes_preflight(pair):
 def test_progress_counts_every_unit_up_to_the_total(pair):
     """Single pass: stages; parallel: the parts as they finish, then the closing stages. The
     total is known from the first call and `done` rises by one per call up to it."""
-    _, _, target = pair
-    name = "car-t" if target == "ind" else "aav"
-    loaded = api.load(EXAMPLES / name / "dossier.yaml")
+    _, _, target, src, key = pair
+    loaded = api.load(src)
     outline = api.check_pack(loaded, target)[1].outline
-    parts = 1 + len(parallel_build._groups(len(parallel_build._units(outline)), parallel_build.PARTS_PER_JOB * 2))
-    expected = {
-        1: ["HTML", "layout", "finishing", "preflight", "done"],
-        2: ["HTML", *["laying out sections"] * parts, "contents and page numbers", "assembling", "preflight", "done"],
-    }
+    attached = parallel_build.attaches(outline, {a.file: a for a in loaded.attachments})
+    assert attached == (key == "car-t-ind")
+
+    def in_parts(jobs):
+        parts = 1 + len(parallel_build._groups(len(parallel_build._units(outline)), parallel_build.PARTS_PER_JOB * jobs))
+        return ["HTML", *["laying out sections"] * parts, "contents and page numbers", "assembling", "preflight", "done"]
+
+    expected = {1: in_parts(1) if attached else ["HTML", "layout", "finishing", "preflight", "done"], 2: in_parts(2)}
     for jobs, labels in expected.items():
-        calls = PROGRESS[(target, jobs)]
+        calls = PROGRESS[(key, jobs)]
         assert [done for done, _, _ in calls] == list(range(len(labels))), jobs
         assert {total for _, total, _ in calls} == {len(labels) - 1}, jobs
         assert [label for _, _, label in calls] == labels, jobs
@@ -107,10 +113,10 @@ def test_progress_counts_every_unit_up_to_the_total(pair):
 def test_progress_bar_survives_forked_workers(pair):
     """The fork hook released the stream lock after each fork (else the bar's thread would have
     hung the build), and the bar ended at its total."""
-    _, _, target = pair
-    bar = BARS[target]
+    *_, key = pair
+    bar = BARS[key]
     task = bar._progress.tasks[0]
-    assert task.completed == task.total == PROGRESS[(target, 2)][-1][1] and task.description == "done"
+    assert task.completed == task.total == PROGRESS[(key, 2)][-1][1] and task.description == "done"
     taken = []
     other = threading.Thread(target=lambda: taken.append(bar._stream.lock.acquire(timeout=5)))
     other.start()
@@ -119,7 +125,7 @@ def test_progress_bar_survives_forked_workers(pair):
 
 
 def test_fonts_are_stored_once(pair):
-    _, parallel, _ = pair
+    _, parallel, *_ = pair
     with pikepdf.open(parallel) as pdf:
         files = [o.FontFile2.objgen for o in pdf.objects if isinstance(o, pikepdf.Dictionary) and o.get("/Type") == "/FontDescriptor" and "/FontFile2" in o]
         streams = {pdf.get_object(g).read_raw_bytes() for g in set(files)}

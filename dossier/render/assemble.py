@@ -1,20 +1,25 @@
-"""Assemble separately laid-out PDF parts into one document (pikepdf only).
+"""Assemble separately laid-out PDF parts into one finished document (pikepdf only).
 
-Each part keeps its own pages, links and bookmarks; this module joins the pages, rebuilds one
-name tree of link destinations and one outline with global page numbers, draws the folio
-(running header and "Page X of Y" footer) over every page, and stores each embedded font once.
+Each part keeps its own pages, links and bookmarks; this module joins the pages, places the
+attached documents' pages after their cover sheets (render/attach.py), rebuilds one name tree of
+link destinations and one outline with global page numbers, draws the folio (running header and
+"Page X of Y" footer) over every page, stores each embedded font once and saves the result
+linearised with a deterministic ID, in one pass.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import re
 import warnings
 from dataclasses import dataclass, field
+from typing import Any
 
 import pikepdf
 
-from dossier.render.attach import slot_of
+from dossier.packs.outline import attachment_anchor
+from dossier.render.attach import MARGINS, MAX_DEPTH, bookmarks, is_landscape, place, slot_of
 
 
 @dataclass
@@ -72,46 +77,123 @@ def _plain(x):
         return None
 
 
-def assemble(parts: list[tuple[bytes, PartInfo]], own: list[set[str]], folios: list[bytes], levels: dict[str, int]) -> bytes:
-    """Join `parts` (in order); `own[k]` are the anchors part k really renders (others are stubs).
+@dataclass
+class Pagination:
+    """Where each page of the assembled document comes from: the laid-out parts in order, each
+    attached document's pages inserted after the page of its marker (render/attach.py)."""
+
+    parts: list[list[int]]
+    """Per part, the 0-based index in the whole document of each of its pages."""
+    inserted: list[tuple[str, Any, int]]
+    """(section anchor, dossier.attachments.Attachment, index of its first page) in page order."""
+    total: int
+
+    @classmethod
+    def plan(cls, infos: list[PartInfo], owns: list[set[str]], attachments: dict[str, Any]) -> Pagination:
+        by_anchor = {attachment_anchor(a.file): a for a in attachments.values()}
+        parts: list[list[int]] = []
+        inserted: list[tuple[str, Any, int]] = []
+        index = 0
+        for info, own in zip(infos, owns):
+            after: dict[int, list[str]] = {}
+            for name, (page, _) in info.dests.items():
+                anchor = slot_of(name)
+                if anchor in own and anchor in by_anchor:
+                    after.setdefault(page, []).append(anchor)
+            local = []
+            for page in range(info.pages):
+                local.append(index)
+                index += 1
+                for anchor in sorted(after.get(page, ())):
+                    inserted.append((anchor, by_anchor[anchor], index))
+                    index += by_anchor[anchor].pages
+            parts.append(local)
+        return cls(parts, inserted, index)
+
+    def page_numbers(self, infos: list[PartInfo], owns: list[set[str]]) -> dict[str, int]:
+        """Anchor -> 1-based page number in the assembled document."""
+        return {name: local[page] + 1 for info, own, local in zip(infos, owns, self.parts) for name, (page, _) in info.dests.items() if name in own}
+
+    def attached(self) -> set[int]:
+        """0-based indices of the attached documents' pages."""
+        return {first + j for _, att, first in self.inserted for j in range(att.pages)}
+
+
+def assemble(parts: list[tuple[bytes, PartInfo]], own: list[set[str]], folios: list[bytes], levels: dict[str, int], pagination: Pagination, chapters: list[str]) -> bytes:
+    """Join `parts` (in order) with the attached documents' pages placed as `pagination` says, and
+    return the finished PDF (see `finish`). `own[k]` are the anchors part k really renders (others
+    are stubs). `folios` hold one page for each laid-out page, in order; an attached page gets its
+    footer (page number, `chapters[index]`) stamped instead (render/stamp.py).
 
     `levels` gives each bookmark title its level in the whole document: a part that starts with
     a level-2 heading has it at the top of its own outline.
     """
+    from dossier.render.stamp import FooterFont
+
     out = pikepdf.new()
-    infos = [info for _, info in parts]
-    parts = [raw for raw, _ in parts]
-    opened = []
-    base = 0
-    dests: dict[str, tuple[int, list]] = {}
-    outline: list[tuple[int, str, int, list]] = []
-    for k, (raw, info) in enumerate(zip(parts, infos)):
-        src = pikepdf.open(io.BytesIO(raw))
-        opened.append(src)
-        if k == 0:
-            out.docinfo = out.copy_foreign(src.docinfo)
+    opened: list[pikepdf.Pdf] = []
+    try:
+        sources = [pikepdf.open(io.BytesIO(raw)) for raw, _ in parts]
+        opened += sources
+        out.docinfo = out.copy_foreign(sources[0].docinfo)
+        box = [float(x) for x in sources[0].pages[0].MediaBox]
+        portrait = (min(box[2] - box[0], box[3] - box[1]), max(box[2] - box[0], box[3] - box[1]))
+        inserts = {first: (anchor, att) for anchor, att, first in pagination.inserted}
+        footer = FooterFont(out) if inserts else None
+        nested: dict[str, list[tuple[int, str, int]]] = {}
         with warnings.catch_warnings():  # destinations are rebuilt below, for all parts at once
             warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
-            out.pages.extend(src.pages)
-        for name, (page, params) in info.dests.items():
-            if name in own[k] or slot_of(name) in own[k]:  # attachment slot pages travel with their section
-                dests[name] = (base + page, params)
-        outline += [(levels.get(title, depth), title, base + page, params) for depth, title, page, params in info.outline]
-        base += info.pages
-    _write_dests(out, dests)
-    _write_outline(out, outline)
-    folio_pdfs = [pikepdf.open(io.BytesIO(raw)) for raw in folios]
-    folio_pages = [p for f in folio_pdfs for p in f.pages]
-    if len(folio_pages) != len(out.pages):
-        raise ValueError(f"folio has {len(folio_pages)} pages for {len(out.pages)} document pages")
-    for number, (page, over) in enumerate(zip(out.pages, folio_pages), 1):
-        _overlay(out, page, over, number)
-    share_fonts(out)
-    buf = io.BytesIO()
-    out.save(buf, deterministic_id=True, min_version="1.7")
-    for src in [*opened, *folio_pdfs]:
-        src.close()
-    return buf.getvalue()
+            for src, local in zip(sources, pagination.parts):
+                for page, index in zip(src.pages, local):
+                    out.pages.append(page)
+                    if index + 1 in inserts:
+                        anchor, att = inserts[index + 1]
+                        attached = pikepdf.open(att.path)
+                        opened.append(attached)
+                        nested[anchor] = [(depth, title, index + 1 + p) for depth, title, p in bookmarks(attached)]
+                        for j, source in enumerate(attached.pages):
+                            number = index + 2 + j
+                            size = portrait[::-1] if is_landscape(source) else portrait
+                            stamp = footer.footer(size[0], MARGINS, number, pagination.total, chapters[number - 1])
+                            new = place(out, source, size, f"/DossierAtt{number}", after=stamp)
+                            new.Resources.Font = pikepdf.Dictionary(DossierFooter=footer.font)
+                            out.pages.append(pikepdf.Page(out.make_indirect(new)))
+        dests: dict[str, tuple[int, list]] = {}
+        outline: list[tuple[int, str, int, list]] = []
+        for (_, info), mine, local in zip(parts, own, pagination.parts):
+            dests.update({name: (local[page], params) for name, (page, params) in info.dests.items() if name in mine})
+            outline += [(levels.get(title, depth), title, local[page], params) for depth, title, page, params in info.outline]
+        for anchor, att, first in pagination.inserted:
+            if anchor in dests:
+                outline = _nest(outline, dests[anchor][0], nested.get(anchor, []))
+        _write_dests(out, dests)
+        _write_outline(out, outline)
+        laid_out = [i for local in pagination.parts for i in local]
+        folio_pdfs = [pikepdf.open(io.BytesIO(raw)) for raw in folios]
+        opened += folio_pdfs
+        folio_pages = [p for f in folio_pdfs for p in f.pages]
+        if len(folio_pages) != len(laid_out):
+            raise ValueError(f"folio has {len(folio_pages)} pages for {len(laid_out)} laid-out pages")
+        for index, over in zip(laid_out, folio_pages):
+            _overlay(out, out.pages[index], over, index + 1)
+        return finish(out)
+    finally:
+        for pdf in opened:
+            pdf.close()
+
+
+def _nest(outline: list[tuple[int, str, int, list]], heading_page: int, entries: list[tuple[int, str, int]]) -> list[tuple[int, str, int, list]]:
+    """`outline` with an attachment's bookmarks `entries` (depth from 1) under its heading: the
+    deepest, last bookmark pointing at `heading_page`; none deeper than MAX_DEPTH."""
+    at = max((i for i, item in enumerate(outline) if item[2] == heading_page), default=None)
+    if at is None or not entries:
+        return outline
+    depth = outline[at][0]
+    end = at + 1
+    while end < len(outline) and outline[end][0] > depth:
+        end += 1
+    added = [(depth + d, title, page, ["/Fit"]) for d, title, page in entries if depth + d <= MAX_DEPTH]
+    return outline[:end] + added + outline[end:]
 
 
 def _overlay(out: pikepdf.Pdf, page: pikepdf.Page, over: pikepdf.Page, number: int) -> None:
@@ -165,7 +247,34 @@ def share_fonts(out: pikepdf.Pdf) -> None:
         for key in ("/FontFile2", "/FontFile", "/FontFile3"):
             if key in obj:
                 stream = obj[key]
-                digest = hashlib.sha256(stream.read_raw_bytes()).hexdigest()
+                digest = hashlib.sha256(stream.read_bytes()).hexdigest()  # decoded: a stamped font is stored uncompressed
                 first = seen.setdefault((key, digest), stream)
                 if first.objgen != stream.objgen:
                     obj[key] = first
+
+
+_SUBSET_TAG = re.compile(r"^/?([A-Z]{6}\+)?")
+
+
+def finish(pdf: pikepdf.Pdf) -> bytes:
+    """Open on the bookmarks panel, fonts stored once and named without a subset tag (WeasyPrint
+    embeds them whole), saved linearised for fast web view with a deterministic document ID."""
+    if "/Outlines" in pdf.Root and "/First" in pdf.Root.Outlines:
+        pdf.Root.PageMode = pikepdf.Name.UseOutlines
+    share_fonts(pdf)
+    _strip_subset_tags(pdf)
+    out = io.BytesIO()
+    pdf.save(out, linearize=True, deterministic_id=True, compress_streams=True, min_version="1.7")
+    return out.getvalue()
+
+
+def _strip_subset_tags(pdf: pikepdf.Pdf) -> None:
+    """WeasyPrint names fully embedded fonts 'ABCDEF+Name'; the tag wrongly says 'subset'."""
+    for obj in pdf.objects:
+        if not isinstance(obj, pikepdf.Dictionary):
+            continue
+        kind = obj.get("/Type")
+        if kind == "/Font" and "/BaseFont" in obj:
+            obj.BaseFont = pikepdf.Name("/" + _SUBSET_TAG.sub("", str(obj.BaseFont)))
+        elif kind == "/FontDescriptor" and "/FontName" in obj:
+            obj.FontName = pikepdf.Name("/" + _SUBSET_TAG.sub("", str(obj.FontName)))

@@ -18,16 +18,15 @@ from pathlib import Path
 
 from dossier.model import Dossier
 from dossier.packs.manifest import Pack
-from dossier.packs.outline import Node
+from dossier.packs.outline import ATTACHMENT_TEMPLATE, Node
 from dossier.progress import Steps
-from dossier.render.assemble import PartInfo, assemble, read_part
-from dossier.render.attach import slot_of
+from dossier.render.assemble import Pagination, PartInfo, assemble, read_part
 from dossier.render.cache import PieceCache
 from dossier.render.figures import flat
 from dossier.render.figures import plan as figure_plan
 from dossier.render.cache import key as piece_key
 from dossier.render.html import RenderOptions, render_folio, render_fragment, render_html
-from dossier.render.pdf import finish_pdf, html_to_pdf, render_raw
+from dossier.render.pdf import html_to_pdf, render_raw
 
 MIN_UNITS = 4
 """Below this many level-2 sections a single pass is as fast."""
@@ -73,7 +72,7 @@ def build_single(pack: Pack, d: Dossier, outline: list[Node], options: RenderOpt
     steps.plan(["HTML", "layout", "finishing"])
     html = render_html(pack, d, outline, options)
     steps.advance()
-    return html_to_pdf(html, extra_roots=extra_roots, on_stage=steps.advance, attachments=options.attachments)
+    return html_to_pdf(html, extra_roots=extra_roots, on_stage=steps.advance)
 
 
 def build_parallel(
@@ -114,18 +113,20 @@ def build_parallel(
     with _Workers(jobs) as pool:
         sizing, *body = _cached_render(pool, cache, first, roots, on_done=steps.advance)
         front_info = sizing[1]
+        all_owns = [front_own, *owns]
         for _ in range(3):  # the contents rarely change length when the numbers go in; check anyway
             infos = [front_info, *(info for _, info in body)]
-            page_of = _page_numbers(infos, [front_own, *owns])
-            folios = _folio(pack, d, outline, options, infos, [front_own, *owns], jobs)
-            front_piece, *folio_pieces = _cached_render(pool, cache, [front(page_of), *folios], roots)
+            pagination = Pagination.plan(infos, all_owns, options.attachments)
+            chapters = _chapters(pack, outline, pagination.page_numbers(infos, all_owns), pagination.total)
+            folios = _folio(pack, d, options, infos, pagination, chapters, jobs)
+            front_piece, *folio_pieces = _cached_render(pool, cache, [front(pagination.page_numbers(infos, all_owns)), *folios], roots)
             if front_piece[1].pages == front_info.pages:
                 break
             front_info = front_piece[1]
     steps.advance()
     levels = {n.heading: n.level for root in outline for n in root.walk()}
     levels.update({f.bookmark: f.level for f in flat(figures)})
-    pdf = finish_pdf(assemble([front_piece, *body], [front_own, *owns], [raw for raw, _ in folio_pieces], levels), options.attachments)
+    pdf = assemble([front_piece, *body], all_owns, [raw for raw, _ in folio_pieces], levels, pagination, chapters)
     steps.advance()
     return pdf
 
@@ -186,38 +187,36 @@ def _worker_setup(parent: int) -> None:
         os._exit(1)
 
 
-def _page_numbers(infos, owns) -> dict[str, int]:
-    """Anchor -> 1-based page number in the assembled document."""
-    out, base = {}, 0
-    for info, own in zip(infos, owns):
-        for name, (page, _) in info.dests.items():
-            if name in own:
-                out[name] = base + page + 1
-        base += info.pages
+def _chapters(pack: Pack, outline: list[Node], page_of: dict[str, int], total: int) -> list[str]:
+    """Per page of the assembled document, the chapter its footer names: the last level-1
+    heading (or front-matter part) started at or before it."""
+    names = {"toc": "Table of contents", "justifications": "Waivers and not-applicable answers"}
+    names.update({f"fm-{i + 1}": fm.title for i, fm in enumerate(pack.front_matter)})
+    names.update({root.anchor: root.heading for root in outline})
+    starts = {page: names[name] for name, page in page_of.items() if name in names}
+    out, current = [], ""
+    for number in range(1, total + 1):
+        current = starts.get(number, current)
+        out.append(current)
     return out
 
 
-def _folio(pack: Pack, d: Dossier, outline: list[Node], options: RenderOptions, infos, owns, pieces: int) -> list[str]:
-    """Folio HTML in `pieces` parts; per page: number, orientation and chapter (the last level-1
-    heading started at or before it)."""
-    chapters = {"toc": "Table of contents", "justifications": "Waivers and not-applicable answers"}
-    chapters.update({f"fm-{i + 1}": fm.title for i, fm in enumerate(pack.front_matter)})
-    chapters.update({root.anchor: root.heading for root in outline})
-    starts: dict[int, str] = {}
-    for name, page in _page_numbers(infos, owns).items():
-        if name in chapters:
-            starts[page] = chapters[name]
-    attached, base = set(), 0  # pages that receive an attached document's page
-    for info, own in zip(infos, owns):
-        attached |= {base + page + 1 for name, (page, _) in info.dests.items() if slot_of(name) in own}
-        base += info.pages
-    pages, current = [], ""
-    landscape = [flag for info in infos for flag in info.landscape]
-    for number, wide in enumerate(landscape, 1):
-        current = starts.get(number, current)
-        pages.append({"number": number, "landscape": wide, "chapter": current, "attached": number in attached})
+def _folio(pack: Pack, d: Dossier, options: RenderOptions, infos: list[PartInfo], pagination: Pagination, chapters: list[str], pieces: int) -> list[str]:
+    """Folio HTML of the laid-out pages (an attached page's footer is stamped at assembly) in
+    `pieces` parts; per page: number in the whole document, orientation and chapter."""
+    pages = [
+        {"number": index + 1, "landscape": wide, "chapter": chapters[index]}
+        for info, local in zip(infos, pagination.parts)
+        for index, wide in zip(local, info.landscape)
+    ]
     size = -(-len(pages) // pieces)
-    return [render_folio(pack, d, pages[i : i + size], len(pages), options) for i in range(0, len(pages), size)]
+    return [render_folio(pack, d, pages[i : i + size], pagination.total, options) for i in range(0, len(pages), size)]
+
+
+def attaches(outline: list[Node], attachments: dict) -> bool:
+    """Whether the document shows an attached document's pages (placed at assembly, so it is
+    built in parts even when a single pass would do)."""
+    return any(n.section.template == ATTACHMENT_TEMPLATE and getattr(n.item, "file", None) in attachments for root in outline for n in root.walk())
 
 
 def default_jobs() -> int:

@@ -9,7 +9,6 @@ document ID so the same input gives the same bytes.
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,9 +19,6 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from dossier.errors import RenderError
 from dossier.resources import templates_dir
-
-_SUBSET_TAG = re.compile(r"^/?[A-Z]{6}\+")
-
 
 class SandboxFetcher(URLFetcher):
     """Fetch only files inside the allowed folders (templates, the dossier's own folder).
@@ -109,39 +105,21 @@ def overflowing(document) -> list[tuple[int, str, str | None]]:
     return found
 
 
-def html_to_pdf(html: str, *, extra_roots: list[Path] | None = None, on_stage: Callable[[], None] | None = None, attachments: dict | None = None) -> bytes:
+def html_to_pdf(html: str, *, extra_roots: list[Path] | None = None, on_stage: Callable[[], None] | None = None) -> bytes:
     """Lay out `html` in one pass and return finished PDF bytes (page mode, fonts, linearised).
     `on_stage()` is called after the layout and after the finishing."""
     raw = render_raw(html, extra_roots)
     if on_stage is not None:
         on_stage()
-    pdf = finish_pdf(raw, attachments)
+    pdf = finish_pdf(raw)
     if on_stage is not None:
         on_stage()
     return pdf
 
 
-def finish_pdf(raw: bytes, attachments: dict | None = None) -> bytes:
-    """Page mode, font names, attached documents drawn into their slots; linearised, deterministic ID."""
-    from dossier.render import attach
+def finish_pdf(raw: bytes) -> bytes:
+    """A laid-out PDF finished as assemble.finish says (page mode, fonts, linearised, deterministic ID)."""
+    from dossier.render.assemble import finish
 
     with pikepdf.open(io.BytesIO(raw)) as pdf:
-        attach.apply(pdf, attachments or {})
-        if "/Outlines" in pdf.Root and "/First" in pdf.Root.Outlines:
-            pdf.Root.PageMode = pikepdf.Name.UseOutlines
-        _strip_subset_tags(pdf)
-        out = io.BytesIO()
-        pdf.save(out, linearize=True, deterministic_id=True, compress_streams=True)
-    return out.getvalue()
-
-
-def _strip_subset_tags(pdf: pikepdf.Pdf) -> None:
-    """WeasyPrint names fully embedded fonts 'ABCDEF+Name'; the tag wrongly says 'subset'."""
-    for obj in pdf.objects:
-        if not isinstance(obj, pikepdf.Dictionary):
-            continue
-        kind = obj.get("/Type")
-        if kind == "/Font" and "/BaseFont" in obj:
-            obj.BaseFont = pikepdf.Name("/" + _SUBSET_TAG.sub("", str(obj.BaseFont)))
-        elif kind == "/FontDescriptor" and "/FontName" in obj:
-            obj.FontName = pikepdf.Name("/" + _SUBSET_TAG.sub("", str(obj.FontName)))
+        return finish(pdf)
