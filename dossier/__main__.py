@@ -1,3 +1,3 @@
-from dossier.cli import main
+from dossier.cli import run
 
-main()
+run()

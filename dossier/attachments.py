@@ -63,6 +63,50 @@ def _inspect(path: Path) -> tuple[list[Finding], int]:
         return findings, len(pdf.pages)
 
 
+def _verdict_key(digest: str) -> str:
+    """Cache key of an attached PDF's verdict: its content with the code that judges it."""
+    import hashlib
+
+    from dossier import __version__
+
+    code = hashlib.sha256(__version__.encode())
+    for source in sorted((Path(__file__).parent / "preflight").glob("*.py")) + [Path(__file__)]:
+        code.update(source.read_bytes())
+    return hashlib.sha256(f"{code.hexdigest()} {digest}".encode()).hexdigest()
+
+
+def _inspect_cached(path: Path, digest: str) -> tuple[list[Finding], int]:
+    """`_inspect` in a bounded child, or its verdict from an earlier run on the same bytes (the
+    cache folder, dossier/io/cachedir.py): opening every attached PDF in a child process was the
+    larger part of a check. A verdict is kept only when the child finished."""
+    import json
+    import os
+    import tempfile
+
+    from dossier.findings import Location
+    from dossier.io.cachedir import cache_dir
+    from dossier.preflight import limits
+
+    entry = cache_dir() / "attachments" / f"{_verdict_key(digest)}.json"
+    try:
+        data = json.loads(entry.read_text(encoding="utf-8"))
+        where = Location(str(path))
+        return [Finding(where, Severity[f["severity"]], f["rule"], f["message"], hint=f["hint"]) for f in data["findings"]], int(data["pages"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    found, pages = limits.run_bounded(_inspect, path)
+    record = {"pages": pages, "findings": [{"severity": f.severity.name, "rule": f.rule, "message": f.message, "hint": f.hint} for f in found]}
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(record, fh)
+        os.replace(tmp, entry)
+    except OSError:
+        pass
+    return found, pages
+
+
 def _limit(location, at: PathT, message: str) -> Finding:
     return Finding(location, Severity.ERROR, "ATT-LIMIT", message, path=format_path(at), hint="split the submission, or file the largest documents as eCTD leaves of their own")
 
@@ -104,8 +148,9 @@ def check(d: BaseModel, root: Path, smap: SourceMap) -> tuple[list[Attachment], 
         if total_bytes > MAX_TOTAL_BYTES:
             findings.append(_limit(location, at, f"the attached PDFs of one dossier exceed {MAX_TOTAL_BYTES:,} bytes together (at {doc.file})"))
             break
+        digest = sha256(path)
         try:
-            found, pages = limits.run_bounded(_inspect, path)
+            found, pages = _inspect_cached(path, digest)
         except limits.Exceeded as exc:
             findings.append(Finding(location, Severity.ERROR, "ATT-PDF", f"attachment {doc.file}: {limits.describe(exc)}; the file is refused", path=format_path(at), hint="re-create the PDF at its source; a file that needs this much to open is damaged or built to exhaust the reader"))
             continue
@@ -120,6 +165,6 @@ def check(d: BaseModel, root: Path, smap: SourceMap) -> tuple[list[Attachment], 
         if total_pages > MAX_PAGES:
             findings.append(_limit(location, at, f"the attached PDFs of one dossier exceed {MAX_PAGES:,} pages together (at {doc.file}, {pages:,} pages)"))
             break
-        seen[path] = Attachment(doc.file, path, where, pages, sha256(path))
+        seen[path] = Attachment(doc.file, path, where, pages, digest)
         attachments.append(seen[path])
     return attachments, findings

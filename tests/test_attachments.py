@@ -223,3 +223,30 @@ def test_a_section_build_with_an_attachment_places_its_pages(tmp_path):
     hits = [i for i, page in enumerate(reader.pages) if all(w in page.extract_text() for w in first)]
     assert hits and len(reader.pages) >= ib.pages + 2
     assert f"Page {hits[0] + 1} of {len(reader.pages)}" in reader.pages[hits[0]].extract_text()
+
+
+def test_an_attached_pdf_is_judged_once_per_content(example, monkeypatch, tmp_path):
+    """The verdict on an attached PDF (findings, pages) is kept by content: a second check reads
+    it instead of opening the file again, with the same findings; changed bytes are judged anew."""
+    from dossier.preflight import limits
+
+    monkeypatch.setenv("DOSSIER_CACHE_DIR", str(tmp_path / "cache"))
+    with pikepdf.open(IB) as pdf:
+        del pdf.Root["/Outlines"]
+        buf = io.BytesIO()
+        pdf.save(buf)
+    (example / "documents" / "kbt-1901-ib.pdf").write_bytes(buf.getvalue())
+    first = api.load(example)
+
+    def judged_again(*args, **kwargs):
+        raise AssertionError("judged again")
+
+    monkeypatch.setattr(limits, "run_bounded", judged_again)
+    again = api.load(example)
+    assert [(a.file, a.pages, a.sha256) for a in again.attachments] == [(a.file, a.pages, a.sha256) for a in first.attachments]
+    att = [(f.location, f.severity, f.rule, f.message, f.hint) for f in first.findings if f.rule.startswith("ATT-")]
+    assert att and any("PDF-NAV-BM" in m for *_, m, _ in att)
+    assert [(f.location, f.severity, f.rule, f.message, f.hint) for f in again.findings if f.rule.startswith("ATT-")] == att
+    (example / "documents" / "kbt-1901-ib.pdf").write_bytes(IB.read_bytes())
+    with pytest.raises(AssertionError, match="judged again"):
+        api.load(example)

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from dossier.cli import main
-from tests.conftest import DATA
+from tests.conftest import DATA, EXAMPLES
 
 LINE = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning|info) (?P<rule>[A-Z0-9.-]+) ")
 
@@ -190,3 +190,16 @@ def test_a_refused_build_shows_its_first_errors_on_stderr(capsys, tmp_path):
     located = [line for line in err.splitlines() if LINE.match(line)]
     assert code == 1 and out == "" and len(located) == 20 and all(" error " in line for line in located)
     assert "more error(s): dossier check" in err and "not built (use --draft" in err
+
+
+def test_check_ends_quickly_with_its_whole_report_and_exit_code(tmp_path, minimal_text):
+    """`dossier check` skips the interpreter's teardown (cli.run): the report must still be
+    complete on a pipe and the exit code the findings'."""
+    import json
+
+    clean = subprocess.run([sys.executable, "-m", "dossier", "check", str(EXAMPLES / "car-t"), "--format", "json"], capture_output=True, text=True, timeout=120)
+    assert clean.returncode == 0 and json.loads(clean.stdout)["status"] == "pass"
+    broken = tmp_path / "dossier.yaml"
+    broken.write_text(minimal_text.replace("product:", "product:\n  nonsense_field: 1", 1), encoding="utf-8")
+    failing = subprocess.run([sys.executable, "-m", "dossier", "check", str(broken), "--format", "json"], capture_output=True, text=True, timeout=120)
+    assert failing.returncode == 1 and json.loads(failing.stdout)["status"] == "fail"

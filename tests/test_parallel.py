@@ -99,7 +99,7 @@ def test_progress_counts_every_unit_up_to_the_total(pair):
     assert attached == (key == "car-t-ind")
 
     def in_parts(jobs):
-        parts = 1 + len(parallel_build._groups(len(parallel_build._units(outline)), parallel_build.PARTS_PER_JOB * jobs))
+        parts = 1 + min(len(parallel_build._units(outline)), parallel_build.PARTS_PER_JOB * jobs)
         return ["HTML", *["laying out sections"] * parts, "contents and page numbers", "assembling", "preflight", "done"]
 
     expected = {1: in_parts(1) if attached else ["HTML", "layout", "finishing", "preflight", "done"], 2: in_parts(2)}
@@ -160,3 +160,14 @@ def test_cached_rebuild_after_one_change_is_identical_to_a_fresh_build(tmp_path,
     fresh = api.build(src, "impd", output=tmp_path / "fresh.pdf", jobs=2, use_cache=False).output
     assert cached.read_bytes() == fresh.read_bytes()
     assert hits >= 2 * misses and misses >= 1  # only the changed part (and what follows from it) is laid out again
+
+
+def test_parts_are_contiguous_and_balanced_by_size():
+    """Parts are cut at section edges into groups of similar HTML size: a large section is a part
+    of its own rather than sharing one with its neighbours."""
+    sizes = [5, 5, 5, 100, 5, 5, 60, 40, 5, 5]
+    groups = parallel_build._groups(sizes, 4)
+    assert groups == [(0, 3), (3, 4), (4, 7), (7, 10)]
+    assert parallel_build._groups([10] * 12, 6) == [(0, 2), (2, 4), (4, 6), (6, 8), (8, 10), (10, 12)]
+    assert parallel_build._groups([7, 1, 1], 6) == [(0, 1), (1, 2), (2, 3)]  # never more parts than sections
+    assert parallel_build._groups([3], 4) == [(0, 1)]

@@ -18,23 +18,17 @@ from functools import cache
 from pathlib import Path
 
 from dossier import __version__
+from dossier.io.cachedir import cache_dir
 from dossier.render.assemble import PartInfo
-
-
-def cache_dir() -> Path:
-    if os.environ.get("DOSSIER_CACHE_DIR"):
-        return Path(os.environ["DOSSIER_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "dossier"
 
 
 @cache
 def _salt() -> bytes:
-    import weasyprint
+    from importlib.metadata import version  # not `import weasyprint`: the parent of a parallel build never imports it
 
     from dossier.manifest import templates_digest
 
-    return hashlib.sha256(f"dossier {__version__} weasyprint {weasyprint.__version__} templates {templates_digest()}".encode()).digest()
+    return hashlib.sha256(f"dossier {__version__} weasyprint {version('weasyprint')} templates {templates_digest()}".encode()).digest()
 
 
 def key(html: str) -> str:

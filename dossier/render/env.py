@@ -210,10 +210,40 @@ def _annex_vi_particulars() -> list[tuple[str, str]]:
     return [(name, info.description or name) for name, info in AnnexVI.model_fields.items()]
 
 
+class _BytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept between runs (as Python keeps .pyc files): compiling the templates
+    took about a second of every build. Jinja checks each entry against the template's source
+    and its own version; the folder names the tool version and the language, since the spelling
+    extension compiles the same source differently per language. A cache that cannot be read or
+    written only costs time. Its entries are code, trusted as the .pyc files beside an installed
+    package are: the folder is the user's own (dossier/io/cachedir.py)."""
+
+    def load_bytecode(self, bucket):
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, EOFError, ValueError, TypeError):
+            bucket.reset()
+
+    def dump_bytecode(self, bucket):
+        try:
+            Path(self.directory).mkdir(parents=True, exist_ok=True)
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+def _bytecode_cache(language: str) -> jinja2.BytecodeCache:
+    from dossier import __version__
+    from dossier.io.cachedir import cache_dir
+
+    return _BytecodeCache(str(cache_dir() / "templates" / f"{__version__}-{language}"))
+
+
 @functools.cache
 def make_env(date_format: str = "%-d %B %Y", language: str = "en-GB") -> SandboxedEnvironment:
     env = SandboxedEnvironment(
         extensions=[_Spelling],
+        bytecode_cache=_bytecode_cache(language),
         loader=jinja2.FileSystemLoader(str(templates_dir())),
         autoescape=True,
         undefined=_Absent,

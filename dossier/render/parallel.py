@@ -26,7 +26,6 @@ from dossier.render.figures import flat
 from dossier.render.figures import plan as figure_plan
 from dossier.render.cache import key as piece_key
 from dossier.render.html import RenderOptions, render_folio, render_fragment, render_html
-from dossier.render.pdf import html_to_pdf, render_raw
 
 MIN_UNITS = 4
 """Below this many level-2 sections a single pass is as fast."""
@@ -58,17 +57,32 @@ def worth_it(outline: list[Node], jobs: int) -> bool:
     return jobs > 1 and len(_units(outline)) >= MIN_UNITS
 
 
-def _groups(count: int, parts: int) -> list[tuple[int, int]]:
-    """Contiguous groups of nearly equal numbers of sections. The cut depends on the outline only,
-    never on content or cache state, so a cached build and a fresh one lay out the same parts."""
+def _groups(sizes: list[int], parts: int) -> list[tuple[int, int]]:
+    """Contiguous groups of sections of nearly equal size (`sizes`: each section's HTML length,
+    which tracks its layout time), `min(len(sizes), parts)` of them: each boundary is the section
+    edge nearest to its share of the total. The cut depends on the sections' HTML alone, never on
+    the cache, so a cached build and a fresh one lay out the same parts; an edit moves a boundary
+    only when it shifts a share past a section edge."""
+    count = len(sizes)
     parts = max(1, min(count, parts))
-    bounds = [round(k * count / parts) for k in range(parts + 1)]
-    return [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
+    cumulative = [0]
+    for size in sizes:
+        cumulative.append(cumulative[-1] + size)
+    total = cumulative[-1] or 1
+    bounds = [0]
+    for k in range(1, parts):
+        lo, hi = bounds[-1] + 1, count - (parts - k)  # leave at least one section for each later group
+        target = total * k / parts
+        bounds.append(min(range(lo, hi + 1), key=lambda j: (abs(cumulative[j] - target), j)))
+    bounds.append(count)
+    return list(zip(bounds, bounds[1:]))
 
 
 def build_single(pack: Pack, d: Dossier, outline: list[Node], options: RenderOptions, extra_roots: list[Path], steps: Steps | None = None) -> bytes:
     """The whole document in one WeasyPrint pass."""
     steps = steps or Steps()
+    from dossier.render.pdf import html_to_pdf
+
     steps.plan(["HTML", "layout", "finishing"])
     html = render_html(pack, d, outline, options)
     steps.advance()
@@ -88,29 +102,30 @@ def build_parallel(
     cache = cache or PieceCache(enabled=False)
     steps = steps or Steps()
     units = _units(outline)
-    groups = _groups(len(units), PARTS_PER_JOB * jobs)
     # the front part (sized with placeholder page numbers) and the body parts are laid out together
-    steps.plan(["HTML", *["laying out sections"] * (1 + len(groups)), "contents and page numbers", "assembling"])
-    figures = figure_plan(outline)
-    everything = set(_anchors(outline, figures)) | {"toc", "justifications"} | {f"fm-{i + 1}" for i in range(len(pack.front_matter))}
-    body_options = dataclasses.replace(options, mode="body", all_nodes=outline)
-    fragments = [render_fragment(pack, d, u, body_options) for u in units]
-    bodies, owns = [], []
-    for a, b in groups:
-        own = set(_anchors(units[a:b], figures))
-        bodies.append(render_html(pack, d, [], dataclasses.replace(body_options, hidden_anchors=sorted(everything - own), fragments=fragments[a:b])))
-        owns.append(own)
-    front_own = everything - set().union(*owns)
-    placeholder = {a: 999 for a in everything}
-
-    def front(page_of: dict[str, int], sizing_only: bool = False) -> str:
-        opts = dataclasses.replace(options, mode="front", all_nodes=outline, page_of=page_of, hidden_anchors=sorted(everything - front_own), sizing_only=sizing_only)
-        return render_html(pack, d, [], opts)
-
-    roots = [*extra_roots]
-    first = [front(placeholder, sizing_only=True), *bodies]
-    steps.advance()
+    steps.plan(["HTML", *["laying out sections"] * (1 + min(len(units), PARTS_PER_JOB * jobs)), "contents and page numbers", "assembling"])
+    # the workers start first and import the layout engine while this process writes the HTML
     with _Workers(jobs) as pool:
+        figures = figure_plan(outline)
+        everything = set(_anchors(outline, figures)) | {"toc", "justifications"} | {f"fm-{i + 1}" for i in range(len(pack.front_matter))}
+        body_options = dataclasses.replace(options, mode="body", all_nodes=outline)
+        fragments = [render_fragment(pack, d, u, body_options) for u in units]
+        groups = _groups([len(f) for f in fragments], PARTS_PER_JOB * jobs)
+        bodies, owns = [], []
+        for a, b in groups:
+            own = set(_anchors(units[a:b], figures))
+            bodies.append(render_html(pack, d, [], dataclasses.replace(body_options, hidden_anchors=sorted(everything - own), fragments=fragments[a:b])))
+            owns.append(own)
+        front_own = everything - set().union(*owns)
+        placeholder = {a: 999 for a in everything}
+
+        def front(page_of: dict[str, int], sizing_only: bool = False) -> str:
+            opts = dataclasses.replace(options, mode="front", all_nodes=outline, page_of=page_of, hidden_anchors=sorted(everything - front_own), sizing_only=sizing_only)
+            return render_html(pack, d, [], opts)
+
+        roots = [*extra_roots]
+        first = [front(placeholder, sizing_only=True), *bodies]
+        steps.advance()
         sizing, *body = _cached_render(pool, cache, first, roots, on_done=steps.advance)
         front_info = sizing[1]
         all_owns = [front_own, *owns]
@@ -136,7 +151,8 @@ def _cached_render(pool, cache: PieceCache, htmls: list[str], roots: list[Path],
     document (cache hits first, then the others as they finish)."""
     keys = [piece_key(h) for h in htmls]
     found = [cache.get(k) for k in keys]
-    todo = {pool.submit(render_raw, htmls[i], roots): i for i, f in enumerate(found) if f is None}
+    # the longest first, so that no long piece is left to run alone at the end
+    todo = {pool.submit(render_raw, htmls[i], roots): i for i in sorted(range(len(htmls)), key=lambda i: -len(htmls[i])) if found[i] is None}
     if on_done is not None:
         for _ in range(len(htmls) - len(todo)):
             on_done()
@@ -158,6 +174,7 @@ class _Workers(ProcessPoolExecutor):
 
     def __init__(self, jobs: int) -> None:
         super().__init__(max_workers=jobs, initializer=_worker_setup, initargs=(os.getpid(),))
+        self.submit(os.getpid)  # start the workers now (all of them, as forked workers are)
 
     def __exit__(self, kind, value, tb):
         if kind is not None:
@@ -185,6 +202,14 @@ def _worker_setup(parent: int) -> None:
         pass
     if os.getppid() != parent:  # the parent died before the death signal was armed
         os._exit(1)
+    import dossier.render.pdf  # noqa: F401 - WeasyPrint, imported here and not in the parent
+
+
+def render_raw(html: str, roots: list[Path]) -> bytes:
+    """Lay out one piece (in a worker)."""
+    from dossier.render.pdf import render_raw as lay_out
+
+    return lay_out(html, roots)
 
 
 def _chapters(pack: Pack, outline: list[Node], page_of: dict[str, int], total: int) -> list[str]:
