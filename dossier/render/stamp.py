@@ -73,7 +73,7 @@ class FooterFont:
         data, widths, values = _metrics()
         descriptor = pikepdf.Dictionary(
             Type=pikepdf.Name.FontDescriptor,
-            FontName=pikepdf.Name("/LiberationSans"),
+            FontName=pikepdf.Name("/Dossier-Sans"),
             Flags=32,
             ItalicAngle=0,
             StemV=80,
@@ -84,7 +84,7 @@ class FooterFont:
             pikepdf.Dictionary(
                 Type=pikepdf.Name.Font,
                 Subtype=pikepdf.Name.TrueType,
-                BaseFont=pikepdf.Name("/LiberationSans"),
+                BaseFont=pikepdf.Name("/Dossier-Sans"),  # the bundled font under its CSS family name, as WeasyPrint names it
                 FirstChar=FIRST,
                 LastChar=LAST,
                 Widths=list(widths),
