@@ -54,3 +54,25 @@ def built(tmp_path_factory) -> dict[tuple[str, str], Path]:
             assert result.output is not None, [str(f) for f in result.check.findings if f.severity.name == "ERROR"]
             pdfs[(name, target)] = result.output
     return pdfs
+
+
+def bookmarks(path) -> list[tuple[int, str, int]]:
+    """(depth from 1, title, 0-based page) of every bookmark of the PDF at `path`, in order."""
+    import pikepdf
+
+    items = []
+    with pikepdf.open(path) as pdf:
+        index = {p.obj.objgen: i for i, p in enumerate(pdf.pages)}
+        names = dict(pikepdf.NameTree(pdf.Root.Names.Dests).items())
+
+        def walk(entries, depth):
+            for e in entries:
+                dest = e.destination
+                if isinstance(dest, (pikepdf.String, str)):
+                    dest = names[str(dest)]
+                items.append((depth, str(e.title), index[dest[0].objgen]))
+                walk(e.children, depth + 1)
+
+        with pdf.open_outline() as ol:
+            walk(ol.root, 1)
+    return items

@@ -11,7 +11,7 @@ import pypdf
 import pytest
 
 from dossier import api
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, bookmarks
 
 IB = EXAMPLES / "car-t" / "documents" / "kbt-1901-ib.pdf"
 
@@ -102,26 +102,6 @@ def test_a_section_build_without_the_attachment_names_it_instead_of_linking(tmp_
 # --- attached pages in the compiled document (placed at assembly, issue 20) --------------------
 
 
-def _outline(path):
-    """(depth, title, 0-based page) of every bookmark, in order."""
-    items = []
-    with pikepdf.open(path) as pdf:
-        index = {p.obj.objgen: i for i, p in enumerate(pdf.pages)}
-        names = dict(pikepdf.NameTree(pdf.Root.Names.Dests).items())
-
-        def walk(entries, depth):
-            for e in entries:
-                dest = e.destination
-                if isinstance(dest, (pikepdf.String, str)):
-                    dest = names[str(dest)]
-                items.append((depth, str(e.title), index[dest[0].objgen]))
-                walk(e.children, depth + 1)
-
-        with pdf.open_outline() as ol:
-            walk(ol.root, 1)
-    return items
-
-
 def _attachment_sections(root, target):
     from dossier.packs.outline import ATTACHMENT_TEMPLATE
 
@@ -137,7 +117,7 @@ def test_attached_pages_follow_their_cover_sheet_with_the_document_s_footer(buil
     path = built[("car-t", "ind")]
     reader = pypdf.PdfReader(path)
     total = len(reader.pages)
-    marks = _outline(path)
+    marks = bookmarks(path)
     sections = _attachment_sections(EXAMPLES / "car-t", "ind")
     assert len(sections) == 16
     for heading, att in sections:
@@ -154,7 +134,7 @@ def test_attached_pages_follow_their_cover_sheet_with_the_document_s_footer(buil
 
 def test_an_attachment_s_bookmarks_nest_under_its_section_and_point_into_its_pages(built):
     path = built[("car-t", "ind")]
-    marks = _outline(path)
+    marks = bookmarks(path)
     heading, att = next((h, a) for h, a in _attachment_sections(EXAMPLES / "car-t", "ind") if a.file.endswith("kbt-1901-ib.pdf"))
     at = next(i for i, (_, title, _) in enumerate(marks) if title == heading)
     depth, _, cover = marks[at]
@@ -177,7 +157,7 @@ def test_contents_page_numbers_count_the_attached_pages(built):
     counted (they are inserted after layout, so the numbers come from the pagination plan)."""
     path = built[("car-t", "ind")]
     reader = pypdf.PdfReader(path)
-    marks = [(" ".join(title.split()), page) for _, title, page in _outline(path)]
+    marks = [(" ".join(title.split()), page) for _, title, page in bookmarks(path)]
     entries = []
     for page in reader.pages[1:6]:
         for line in page.extract_text().splitlines():
@@ -205,7 +185,7 @@ def test_a_landscape_attached_page_gets_a_landscape_page(example, tmp_path):
     result = api.build(example, "ind", output=out)
     assert result.output == out and not [f for f in result.preflight if f.severity.name == "ERROR"]
     heading = next(h for h, a in _attachment_sections(example, "ind") if a.file.endswith("kbt-1901-ib.pdf"))
-    [cover] = [page for _, title, page in _outline(out) if title == heading]
+    [cover] = [page for _, title, page in bookmarks(out) if title == heading]
     with pikepdf.open(out) as compiled:
         sizes = [tuple(float(x) for x in compiled.pages[i].MediaBox[2:]) for i in (cover, cover + 1, cover + 2, cover + 3)]
     assert sizes[0] == (612.0, 792.0) and sizes[1] == sizes[2] == (792.0, 612.0) and sizes[3] == (612.0, 792.0)

@@ -15,26 +15,7 @@ from dossier import api
 from dossier.cli import _BuildProgress
 from dossier.preflight import preflight
 from dossier.render import parallel as parallel_build
-from tests.conftest import EXAMPLES
-
-
-def outline(path):
-    items = []
-    with pikepdf.open(path) as pdf:
-        index = {p.obj.objgen: i for i, p in enumerate(pdf.pages)}
-        names = dict(pikepdf.NameTree(pdf.Root.Names.Dests).items())
-
-        def walk(entries, depth):
-            for e in entries:
-                dest = e.destination
-                if isinstance(dest, (pikepdf.String, str)):
-                    dest = names[str(dest)]
-                items.append((depth, e.title, index[dest[0].objgen]))
-                walk(e.children, depth + 1)
-
-        with pdf.open_outline() as ol:
-            walk(ol.root, 1)
-    return items
+from tests.conftest import EXAMPLES, bookmarks
 
 
 def links(path):
@@ -73,7 +54,7 @@ BARS: dict[str, _BuildProgress] = {}
 def test_same_pages_and_bookmarks(pair):
     single, parallel, *_ = pair
     assert len(pypdf.PdfReader(single).pages) == len(pypdf.PdfReader(parallel).pages)
-    assert outline(single) == outline(parallel)
+    assert bookmarks(single) == bookmarks(parallel)
 
 
 def test_same_words_on_every_page(pair):
