@@ -8,6 +8,7 @@ that `dossier check` stays fast.
 from __future__ import annotations
 
 import os
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -244,6 +245,7 @@ def build(
     sign_off: str | None = None,
     layout: str = "compiled",
     trace: bool = False,
+    docx_template: Path | None = None,
 ) -> BuildResult:
     """Check, then render. PDFs of whole documents are laid out in `jobs` parallel processes
     (default: the number of cores) and assembled; `jobs=1` lays out in a single pass. Both give
@@ -256,12 +258,16 @@ def build(
 
     if target not in available():
         raise UsageError(f"unknown target {target!r}", hint=f"choose one of: {', '.join(available())}")
-    if fmt not in ("pdf", "html"):
-        raise UsageError(f"unknown format {fmt!r}", hint="choose pdf or html")
+    if fmt not in ("pdf", "html", "docx"):
+        raise UsageError(f"unknown format {fmt!r}", hint="choose pdf, html or docx")
+    if docx_template is not None and fmt != "docx":
+        raise UsageError("--docx-template applies to Word output", hint="add --format docx")
+    if docx_template is not None:
+        guard.input_file(docx_template, "Word template")
     if layout not in ("compiled", "ectd"):
         raise UsageError(f"unknown layout {layout!r}", hint="choose compiled or ectd")
     if layout == "ectd" and (fmt != "pdf" or section):
-        raise UsageError("--layout ectd writes whole documents as PDF", hint="drop --format html and --section")
+        raise UsageError("--layout ectd writes whole documents as PDF", hint="drop --format and --section")
     loaded = load(path)
     if loaded.dossier is None:
         return BuildResult(CheckResult(loaded, loaded.findings))
@@ -283,6 +289,8 @@ def build(
         section_title = f"{section} {section_title}" if section in pack.alias_titles else section_title
         for n in nodes:
             _relevel(n, 1)
+    if docx_template is not None:
+        loaded.inputs.add(docx_template)  # the output never replaces the template
     out = output_path(output or default_output(loaded, target, fmt, section, draft), loaded)
     result.trace = _trace(nodes)
     options = RenderOptions(
@@ -295,10 +303,22 @@ def build(
         attachments={a.file: a for a in loaded.attachments},
         figure_files={f.file: f.data_uri for f in loaded.figure_files},
     )
+    if fmt == "docx":
+        from dossier.render.docx import build_docx
+
+        steps = Steps(on_progress)
+        steps.plan(["Word document"])
+        source = os.path.relpath(loaded.path.resolve(), out.resolve().parent)
+        data = build_docx(pack, loaded.dossier, nodes, options, source=source, target=target, version=__version__, template=docx_template, extra_roots=[loaded.path.parent])
+        guard.atomic_write(out, data)
+        steps.advance()
+        result.output = out
+        result.manifest = write_manifest(result, target, fmt, section, draft, sign_off)
+        return result
     if fmt == "html":
         steps = Steps(on_progress)
         steps.plan(["HTML"])
-        html = render_html(pack, loaded.dossier, nodes, options)
+        html = render_html(pack, loaded.dossier, nodes, dataclasses.replace(options, output="html"))
         guard.atomic_write(out, html.encode("utf-8"))
         steps.advance()
         result.output = out

@@ -47,6 +47,7 @@ class CheckTarget(str, enum.Enum):
 class Format(str, enum.Enum):
     pdf = "pdf"
     html = "html"
+    docx = "docx"
 
 
 class Layout(str, enum.Enum):
@@ -136,7 +137,8 @@ def build(
     path: Annotated[Path, typer.Argument(help="The dossier YAML file (or the folder holding dossier.yaml).")],
     target: Annotated[Target, typer.Option("--target", "-t", help="Which document to build.")],
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Output file (default: beside the input, named after product and target).")] = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="pdf or html.")] = Format.pdf,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="pdf, html or docx (a Word draft writers can edit; see 'dossier ingest').")] = Format.pdf,
+    docx_template: Annotated[Optional[Path], typer.Option("--docx-template", metavar="FILE.docx", help="Word output: take styles, page layout, header and footer from this .docx (e.g. the company template).")] = None,
     section: Annotated[Optional[str], typer.Option("--section", "-s", help="Build one section of the pack's tree (e.g. 3.2.P.5 or 312.23(a)(7)); see 'dossier sections'.")] = None,
     draft: Annotated[bool, typer.Option("--draft", help="Build despite missing content: placeholders name what is missing; pages are marked DRAFT.")] = False,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Parallel layout processes for PDFs (default: number of cores; 1 = single pass).")] = None,
@@ -154,13 +156,13 @@ def build(
         ),
     ] = None,
 ) -> None:
-    """Render the IND or IMPD (or one section) to PDF or HTML; refuses while check finds errors unless --draft."""
+    """Render the IND or IMPD (or one section) to PDF, HTML or Word; refuses while check finds errors unless --draft."""
     from dossier import api, report
     from dossier.findings import has_errors
     from dossier.report import text
 
     def run(on_progress=None):
-        return api.build(path, target.value, output=output, fmt=fmt.value, section=section, draft=draft, jobs=jobs, use_cache=not no_cache, on_progress=on_progress, sign_off=sign_off, layout=layout.value, trace=trace)
+        return api.build(path, target.value, output=output, fmt=fmt.value, section=section, draft=draft, jobs=jobs, use_cache=not no_cache, on_progress=on_progress, sign_off=sign_off, layout=layout.value, trace=trace, docx_template=docx_template)
 
     if _progress_wanted(progress, sys.stderr, os.environ):
         forced = progress is True
@@ -301,6 +303,37 @@ def explain(rule_id: Annotated[str, typer.Argument(help="A rule id, e.g. IND-CMC
     from dossier.rules.explain import explain as explain_rule
 
     sys.stdout.write(explain_rule(rule_id))
+
+
+@app.command()
+def ingest(
+    document: Annotated[Path, typer.Argument(help="A Word document made by 'dossier build --format docx' and edited by a writer.")],
+    path: Annotated[Optional[Path], typer.Argument(help="The dossier YAML (or its folder); default: the one the document was made from.")] = None,
+    write: Annotated[bool, typer.Option("--write", help="Write the narrative changes into the YAML (a backup FILE.bak is kept; atomic).")] = False,
+    check: Annotated[bool, typer.Option("--check", help="Exit 1 when the document holds changes not yet in the YAML (for CI).")] = False,
+) -> None:
+    """Show the writer's edits of narrative text, per YAML path, as a unified diff; with --write,
+    put them into the YAML. Structured facts (numbers, tables) are reported, never written."""
+    from dossier.ingest import ingest as run, relative
+    from dossier.io.yamlsource import format_path
+
+    result = run(document, path, write=write)
+    labels = {"edit": "edited in Word", "conflict": "CONFLICT", "structured": "structured fact changed", "tracked": "tracked changes", "gone": "not in the dossier"}
+    for c in result.changes:
+        typer.echo(f"{c.file}:{c.line}: {format_path(c.path)}: {labels[c.kind]}" + (f" — {c.message}" if c.message else ""))
+        if c.kind == "edit":
+            sys.stdout.write(c.diff())
+        elif c.kind == "structured":
+            typer.echo(f"  YAML: {c.old!r}\n  Word: {c.new!r}")
+    for file, backup in result.written:
+        typer.echo(f"wrote {relative(file)} (backup: {relative(backup)})", err=True)
+    others = len(result.changes) - len(result.edits)
+    summary = f"{relative(result.docx)}: {len(result.edits)} narrative change(s)" + (" written" if result.written else "") + f", {others} other(s) reported"
+    typer.echo(summary, err=True)
+    if result.edits and not write:
+        typer.echo("run again with --write to put the narrative changes into the YAML", err=True)
+    pending = bool(result.changes) and not (write and others == 0)
+    raise typer.Exit(EXIT_FINDINGS if check and pending else EXIT_OK)
 
 
 @app.command("map")

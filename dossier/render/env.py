@@ -22,6 +22,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from dossier.model.base import sci
 from dossier.model.identifiers import in_union, jurisdiction_name
 from dossier.packs.manifest import UNVERIFIED
+from dossier.render import provenance
 from dossier.render.markdown import render_markdown, render_scripts
 from dossier.render.figures import inputs_by_step, plot_svg
 from dossier.render.tables import batch_tables, constant
@@ -163,7 +164,16 @@ def _join(eval_ctx, value, d: str = "", attribute=None):
 
 def _finalize(value: Any) -> Any:
     """What `{{ ... }}` prints: an absent fact (None) is "not stated", never the word None."""
-    return NOT_STATED if value is None else value
+    return NOT_STATED if value is None else provenance.mark_value(value)
+
+
+def _md(text: Any) -> markupsafe.Markup:
+    """Narrative Markdown -> HTML; while Word output tracks provenance, wrapped with its fact."""
+    html = render_markdown(text)
+    n = provenance.text_number(text)
+    if n is None or not html:
+        return html
+    return markupsafe.Markup(f'<div class="fact" data-fact="{n}">') + html + markupsafe.Markup("</div>")
 
 
 @functools.cache
@@ -253,7 +263,7 @@ def make_env(date_format: str = "%-d %B %Y", language: str = "en-GB") -> Sandbox
         keep_trailing_newline=False,
     )
     env.dossier_language = language
-    env.filters.update(md=render_markdown, scripts=render_scripts, v=_value, date=_date_filter(date_format), sci=sci, yesno=_yesno, stated=_stated, join=_join, jurisdiction=jurisdiction_name)
+    env.filters.update(md=_md, scripts=render_scripts, v=_value, date=_date_filter(date_format), sci=sci, yesno=_yesno, stated=_stated, join=_join, jurisdiction=jurisdiction_name)
     env.tests["lower_startswith"] = lambda value, prefix: str(value or "").lower().startswith(prefix)
     env.globals.update(in_union=in_union, plot_svg=plot_svg, flow_inputs=inputs_by_step, batch_tables=batch_tables, constant=constant, jurisdiction_name=jurisdiction_name, annex_vi_particulars=_annex_vi_particulars(), not_stated=NOT_STATED, said=_said, unverified_marker=UNVERIFIED, atmp_classification=_classification, describe_conditions=_describe, us_place_of_business=_place_of_business)
     return env

@@ -47,6 +47,8 @@ class RenderOptions:
     """Attached PDFs by the file name the YAML gives (dossier.attachments.Attachment)."""
     fragments: list[str] = field(default_factory=list)
     """Body mode: pre-rendered section HTML (from `render_fragment`) to lay out."""
+    output: str = "pdf"
+    """pdf, html or docx: what the document is rendered for (only a PDF reproduces attached pages)."""
     all_nodes: list | None = None
     """Front mode: the whole outline (for the contents and anchors) when `nodes` is empty."""
 
@@ -77,7 +79,8 @@ def _show(node: Node, d: Dossier) -> list[tuple[str, Any]]:
 def render_html(pack: Pack, d: Dossier, nodes: list[Node], options: RenderOptions) -> str:
     env = make_env(pack.date_format, pack.language)
     context = _context(pack, d, nodes, options)
-    return breakable_long_tokens(env.get_template("_base/document.html.j2").render(context))
+    html = env.get_template("_base/document.html.j2").render(context)
+    return html if options.output == "docx" else breakable_long_tokens(html)
 
 
 LONG_TOKEN = 30
@@ -226,6 +229,7 @@ def _context(pack: Pack, d: Dossier, nodes: list[Node], options: RenderOptions) 
         "attachment_anchor": attachment_anchor,
         "rendered_anchors": rendered,
         "external_links": options.external_links,
+        "output": options.output,
     }
     return context
 
