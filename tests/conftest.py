@@ -76,3 +76,31 @@ def bookmarks(path) -> list[tuple[int, str, int]]:
         with pdf.open_outline() as ol:
             walk(ol.root, 1)
     return items
+
+
+@pytest.fixture(scope="session")
+def car_t_docx(tmp_path_factory) -> Path:
+    """The CAR-T IND as Word, built once per session from a copy of the example (beside it)."""
+    import shutil
+
+    from dossier import api
+
+    folder = tmp_path_factory.mktemp("docx") / "car-t"
+    shutil.copytree(EXAMPLES / "car-t", folder)
+    result = api.build(folder / "dossier.yaml", "ind", output=folder / "ind.docx", fmt="docx")
+    assert result.output is not None
+    return result.output
+
+
+def docx_controls(path) -> list[tuple[str, str, str]]:
+    """(tag, title = YAML path, text) of every content control of a Word document, in order."""
+    import docx
+    from docx.oxml.ns import qn
+
+    out = []
+    for sdt in docx.Document(str(path)).element.body.iter(qn("w:sdt")):
+        pr = sdt.find(qn("w:sdtPr"))
+        tag, alias = pr.find(qn("w:tag")), pr.find(qn("w:alias"))
+        text = "".join(t.text or "" for t in sdt.iter(qn("w:t")))
+        out.append((tag.get(qn("w:val")) if tag is not None else "", alias.get(qn("w:val")) if alias is not None else "", text))
+    return out

@@ -212,7 +212,7 @@ def _ensure_styles(doc) -> None:
     """Styles this writer uses that a template may lack, created from Normal."""
     st = doc.styles
     names = {s.name for s in st}
-    for name, size, italic in (("Caption", 9.5, False), ("Title", 24, False), ("Subtitle", 14, False), ("TOC Heading", 16, False), ("Dossier Requirement", 9, True), ("Dossier Note", None, True)):
+    for name, size, italic in (("Caption", 9.5, False), ("Title", 24, False), ("Subtitle", 14, False), ("TOC Heading", 16, False), ("Dossier Requirement", 9, True), ("Dossier Note", None, True), ("Dossier Table", 9, False)):
         if name not in names:
             s = st.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
             s.base_style = st["Normal"]
@@ -221,6 +221,9 @@ def _ensure_styles(doc) -> None:
             s.font.italic = italic
             if name == "Dossier Requirement":
                 s.font.color.rgb = RGBColor(0x44, 0x44, 0x44)
+            if name == "Dossier Table":  # as the PDF's tables: 9 pt, tight lines
+                s.paragraph_format.space_after = Pt(0)
+                s.paragraph_format.line_spacing = 1.0
     for level in range(1, 10):
         if f"Heading {level}" not in names:
             s = st.add_style(f"Heading {level}", WD_STYLE_TYPE.PARAGRAPH)
@@ -289,10 +292,22 @@ def _drop_thumbnail(doc) -> None:
 def _settings(doc) -> None:
     """Ask Word to update fields (contents page numbers, page count) when the document opens."""
     settings = doc.settings.element
-    if settings.find(qn("w:updateFields")) is None:
-        el = OxmlElement("w:updateFields")
-        el.set(qn("w:val"), "true")
+    if settings.find(qn("w:updateFields")) is not None:
+        return
+    el = OxmlElement("w:updateFields")
+    el.set(qn("w:val"), "true")
+    later = next((c for c in settings if isinstance(c.tag, str) and c.tag.split("}")[1] in _AFTER_UPDATE_FIELDS), None)
+    if later is not None:
+        later.addprevious(el)  # CT_Settings is a sequence: Word refuses elements out of order
+    else:
         settings.append(el)
+
+
+_AFTER_UPDATE_FIELDS = {
+    "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr", "attachedSchema", "themeFontLang",
+    "clrSchemeMapping", "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures", "forceUpgrade", "captions",
+    "readModeInkLockDown", "smartTagType", "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol", "listSeparator",
+}
 
 
 def _provenance_part(doc, entries: list[Entry], texts: dict[int, str], meta: DocxMeta) -> None:
@@ -388,22 +403,19 @@ def _figures(root, extra_roots: list[Path], page_size: str) -> dict[str, Picture
 def _run(parent, text: str, fmt: dict) -> None:
     """Append runs for `text` (tabs and line feeds as Word's) to a paragraph or hyperlink element."""
     r = OxmlElement("w:r")
-    rpr = OxmlElement("w:rPr")
-    for key, tag in (("b", "w:b"), ("i", "w:i")):
-        if fmt.get(key):
-            rpr.append(OxmlElement(tag))
+    rpr = OxmlElement("w:rPr")  # children in the schema's order: rFonts b i color sz highlight u vertAlign
     if fmt.get("code"):
         fonts = OxmlElement("w:rFonts")
         for a in ("w:ascii", "w:hAnsi", "w:cs"):
             fonts.set(qn(a), "Liberation Mono")
-        rpr.insert(0, fonts)
+        rpr.append(fonts)
+    for key, tag in (("b", "w:b"), ("i", "w:i")):
+        if fmt.get(key):
+            rpr.append(OxmlElement(tag))
     if fmt.get("link"):
         color = OxmlElement("w:color")
         color.set(qn("w:val"), "0563C1")
         rpr.append(color)
-        u = OxmlElement("w:u")
-        u.set(qn("w:val"), "single")
-        rpr.append(u)
     if fmt.get("size"):
         sz = OxmlElement("w:sz")
         sz.set(qn("w:val"), str(int(fmt["size"] * 2)))
@@ -412,6 +424,10 @@ def _run(parent, text: str, fmt: dict) -> None:
         hl = OxmlElement("w:highlight")
         hl.set(qn("w:val"), "yellow")
         rpr.append(hl)
+    if fmt.get("link"):
+        u = OxmlElement("w:u")
+        u.set(qn("w:val"), "single")
+        rpr.append(u)
     if fmt.get("sup") or fmt.get("sub"):
         va = OxmlElement("w:vertAlign")
         va.set(qn("w:val"), "superscript" if fmt.get("sup") else "subscript")
@@ -486,6 +502,7 @@ class _Writer:
         self.state = state
         self.figures = figures
         self.list_depth = 0
+        self.in_table = 0
         self.text_width = doc.sections[0].page_width - doc.sections[0].left_margin - doc.sections[0].right_margin
 
     # blocks
@@ -554,6 +571,8 @@ class _Writer:
         p_el = OxmlElement("w:p")
         _append(into, p_el)
         p = Paragraph(p_el, self.doc._body)
+        if style is None and self.in_table:
+            style = "Dossier Table"
         if style:
             p.style = self.doc.styles[style]
         return p
@@ -613,7 +632,10 @@ class _Writer:
         field); its entries, linked to the headings, are the field's current result."""
         heading = el.find("h1")
         p = self.new_paragraph(into, "TOC Heading")
+        anchor = heading.get("id") if heading is not None else None
+        self.bookmark_start(p, anchor)
         _run(p._p, strip_markers(heading.text_content()).strip() if heading is not None else "Table of contents", {})
+        self.bookmark_end(p, anchor)
         entries = []
         first_list = el.find("ul")
         if first_list is not None:
@@ -747,11 +769,18 @@ class _Writer:
         tbl.getparent().remove(tbl)
         if "Table Grid" in self.doc.styles:
             table.style = self.doc.styles["Table Grid"]
+        _cell_margins(tbl)
         for r, (_, head) in enumerate(rows):
             if head:
                 tr_pr = table.rows[r]._tr.get_or_add_trPr()
                 h = OxmlElement("w:tblHeader")
                 tr_pr.append(h)
+                for tc in table.rows[r]._tr.iter(qn("w:tc")):
+                    shd = OxmlElement("w:shd")
+                    shd.set(qn("w:val"), "clear")
+                    shd.set(qn("w:color"), "auto")
+                    shd.set(qn("w:fill"), "E8E8E8")
+                    tc.get_or_add_tcPr().append(shd)
         self.column_widths(table, grid, ncols)
         for r1, c1, r2, c2 in spans:
             table.cell(r1, c1).merge(table.cell(r2, c2))
@@ -763,7 +792,11 @@ class _Writer:
             for p in tc.findall(qn("w:p")):
                 tc.remove(p)
             bold = cell.tag == "th"
-            self.cell_content(cell, tc, {"b": True} if bold else {})
+            self.in_table += 1
+            try:
+                self.cell_content(cell, tc, {"b": True} if bold else {})
+            finally:
+                self.in_table -= 1
             if tc.find(qn("w:p")) is None and tc.find(qn("w:tbl")) is None:
                 tc.append(OxmlElement("w:p"))
             paths += [self.entries[int(x)].path for x in re.findall(OPEN + r"(\d+)" + SEP, cell.text_content())]
@@ -907,6 +940,21 @@ class _Holder:
 
     def __init__(self, el) -> None:
         self._p = el
+
+
+def _cell_margins(tbl) -> None:
+    """Cell padding as the PDF's (2.5 pt above and below, 4 pt at the sides)."""
+    mar = OxmlElement("w:tblCellMar")
+    for side, twips in (("top", 50), ("left", 80), ("bottom", 50), ("right", 80)):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), str(twips))
+        el.set(qn("w:type"), "dxa")
+        mar.append(el)
+    later = next((c for c in tbl.tblPr if c.tag in (qn("w:tblLook"), qn("w:tblCaption"), qn("w:tblDescription"))), None)
+    if later is not None:
+        later.addprevious(mar)  # the schema's order: ... tblLayout, tblCellMar, tblLook
+    else:
+        tbl.tblPr.append(mar)
 
 
 def _trim(p_el) -> None:
