@@ -110,10 +110,12 @@ class _Docx:
 
 
 def _read_part(z: zipfile.ZipFile, name: str) -> bytes:
-    info = z.getinfo(name)
-    if info.file_size > MAX_PART_BYTES:
-        raise IngestError(f"{name} in the document is {info.file_size:,} bytes unpacked; the limit is {MAX_PART_BYTES:,}")
-    return z.read(name)
+    """One part, unpacked no further than the limit (the sizes a ZIP declares can lie)."""
+    with z.open(name) as fh:
+        data = fh.read(MAX_PART_BYTES + 1)
+    if len(data) > MAX_PART_BYTES:
+        raise InputFileError(f"{name} in the document unpacks to more than {MAX_PART_BYTES:,} bytes", hint="this is not a document dossier wrote")
+    return data
 
 
 def _xml(data: bytes):
@@ -310,7 +312,8 @@ class _Renderer:
         if html.strip():
             div = lxml_html.fragment_fromstring(html, create_parent="div")
             self.writer.mixed(div, holder)
-        return read_blocks(etree.fromstring(etree.tostring(holder)), self.styles, {})
+        links = {r_id: rel.target_ref for r_id, rel in self.doc.part.rels.items() if rel.is_external}
+        return read_blocks(etree.fromstring(etree.tostring(holder)), self.styles, links)
 
 
 def to_markdown(blocks: list[Block], escape: bool = False) -> str:
@@ -399,7 +402,7 @@ def merge_text(old: str, new_blocks: list[Block], renderer: _Renderer) -> str | 
             paired = op == "replace" and i2 - i1 == j2 - j1
             for k, u in enumerate(b[j1:j2]):
                 md = _unit_md(list(u), renderer)
-                if paired and md is not None and len(u) == 1 and u[0][0] == "p" and len(a[i1 + k]) == 1:
+                if paired and md is not None and len(a[i1 + k]) == len(u) and (len(u) == 1 or u[0][0] in ("ul", "ol")):
                     md = _rewrap(old_units[i1 + k][1], md, u, renderer)
                 pieces.append(md)
     if any(p is None for p in pieces):
@@ -411,8 +414,29 @@ def merge_text(old: str, new_blocks: list[Block], renderer: _Renderer) -> str | 
 
 
 def _rewrap(old: str, new: str, blocks, renderer: _Renderer) -> str:
-    """`new` (one paragraph) with the line breaks of the paragraph it replaces kept between the
-    words both share, so the diff shows the lines that changed, not the whole paragraph."""
+    """`new` (a paragraph or a list) with the line breaks of the text it replaces kept between
+    the words both share, so the diff shows the lines that changed, not the whole paragraph."""
+    if blocks and blocks[0][0] in ("ul", "ol"):
+        old_items = re.split(r"\n(?=[ \t]*(?:[-*]|\d{1,9}\.)[ \t])", old.strip("\n"))
+        new_items = new.split("\n")
+        if len(old_items) != len(new_items):
+            return new
+        out = []
+        for o, n in zip(old_items, new_items):
+            mo, mn = _ITEM.match(o), _ITEM.match(n)
+            if not (mo and mn):
+                return new
+            out.append(mo.group(0) + _keep_breaks(o[mo.end():], n[mn.end():]))
+        text = "\n".join(out)
+    else:
+        text = _keep_breaks(old, new)
+    return text if renderer.blocks(text) == list(blocks) else new
+
+
+_ITEM = re.compile(r"[ \t]*(?:[-*]|\d{1,9}\.)[ \t]+")
+
+
+def _keep_breaks(old: str, new: str) -> str:
     if "\n" in new:
         return new
     parts = re.split(r"(\s+)", old.strip())
@@ -431,8 +455,7 @@ def _rewrap(old: str, new: str, blocks, renderer: _Renderer) -> str:
         out.append(word)
         if j < len(new_words) - 1:
             out.append(after.get(j, " "))
-    text = "".join(out)
-    return text if tuple(renderer.blocks(text)) == tuple(blocks) else new
+    return "".join(out)
 
 
 def _unit_md(blocks: list[Block], renderer: _Renderer) -> str | None:

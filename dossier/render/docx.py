@@ -21,6 +21,7 @@ SOURCE_DATE_EPOCH), ids are counters, and the ZIP entries carry a fixed time.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import io
@@ -212,7 +213,7 @@ def _ensure_styles(doc) -> None:
     """Styles this writer uses that a template may lack, created from Normal."""
     st = doc.styles
     names = {s.name for s in st}
-    for name, size, italic in (("Caption", 9.5, False), ("Title", 24, False), ("Subtitle", 14, False), ("TOC Heading", 16, False), ("Dossier Requirement", 9, True), ("Dossier Note", None, True), ("Dossier Table", 9, False)):
+    for name, size, italic in (("Caption", 9.5, False), ("Title", 24, False), ("Subtitle", 14, False), ("TOC Heading", 16, False), ("Dossier Requirement", 9, True), ("Dossier Note", None, True), ("Dossier Table", 9, False), ("Dossier Running Header", 9, False)):
         if name not in names:
             s = st.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
             s.base_style = st["Normal"]
@@ -221,7 +222,7 @@ def _ensure_styles(doc) -> None:
             s.font.italic = italic
             if name == "Dossier Requirement":
                 s.font.color.rgb = RGBColor(0x44, 0x44, 0x44)
-            if name == "Dossier Table":  # as the PDF's tables: 9 pt, tight lines
+            if name in ("Dossier Table", "Dossier Running Header"):  # as the PDF's tables: 9 pt, tight lines
                 s.paragraph_format.space_after = Pt(0)
                 s.paragraph_format.line_spacing = 1.0
     for level in range(1, 10):
@@ -252,6 +253,7 @@ def _header_footer(doc, from_template: bool, body) -> None:
         right = strip_markers(spans[1].text_content()).strip() if len(spans) > 1 else ""
     p = header.paragraphs[0]
     p.text = ""
+    p.style = doc.styles["Dossier Running Header"]  # Word's Header style has a centre tab the right text would stop at
     width = section.page_width - section.left_margin - section.right_margin
     p.paragraph_format.tab_stops.add_tab_stop(width, alignment=2)  # right
     run = p.add_run(left + "\t" + right)
@@ -469,7 +471,7 @@ def _field(p, code: str, shown: str, size: float | None = None) -> None:
     char("end")
 
 
-def _sdt(state: _State, alias: str, tag: str, inline: bool):
+def _sdt(state: _State, alias: str, tag: str):
     """A content control titled `alias` and tagged `tag`; returns (sdt, its content element)."""
     sdt = OxmlElement("w:sdt")
     pr = OxmlElement("w:sdtPr")
@@ -581,32 +583,30 @@ class _Writer:
         if not strip_markers(el.text_content()).strip() and not el.findall(".//img"):
             return None
         p = self.new_paragraph(into, style)
-        self.bookmark_start(p, el.get("id"))
-        self.inline_content(el, p, fmt or {})
-        self.bookmark_end(p, el.get("id"))
+        with self.bookmarked(p, el.get("id")):
+            self.inline_content(el, p, fmt or {})
         _trim(p._p)
         return p
 
     def heading(self, el, level: int, into) -> None:
         p = self.new_paragraph(into, f"Heading {min(level, 9)}")
-        self.bookmark_start(p, el.get("id"))
-        _run(p._p, " ".join(strip_markers(el.text_content()).split()), {})
-        self.bookmark_end(p, el.get("id"))
+        with self.bookmarked(p, el.get("id")):
+            _run(p._p, " ".join(strip_markers(el.text_content()).split()), {})
 
-    def bookmark_start(self, p: Paragraph, anchor: str | None) -> None:
+    @contextlib.contextmanager
+    def bookmarked(self, p: Paragraph, anchor: str | None):
+        """What is written into `p` inside the block is the target of links to `anchor`."""
         if not anchor:
+            yield
             return
-        bm = OxmlElement("w:bookmarkStart")
-        bm.set(qn("w:id"), str(self.state.new_id()))
-        bm.set(qn("w:name"), bookmark_name(strip_markers(anchor), self.state.bookmarks))
-        p._p.append(bm)
-        p._bookmark = bm.get(qn("w:id"))
-
-    def bookmark_end(self, p: Paragraph, anchor: str | None) -> None:
-        if not anchor:
-            return
+        n = str(self.state.new_id())
+        start = OxmlElement("w:bookmarkStart")
+        start.set(qn("w:id"), n)
+        start.set(qn("w:name"), bookmark_name(strip_markers(anchor), self.state.bookmarks))
+        p._p.append(start)
+        yield
         end = OxmlElement("w:bookmarkEnd")
-        end.set(qn("w:id"), p._bookmark)
+        end.set(qn("w:id"), n)
         p._p.append(end)
 
     def title_page(self, el, into) -> None:
@@ -633,9 +633,8 @@ class _Writer:
         heading = el.find("h1")
         p = self.new_paragraph(into, "TOC Heading")
         anchor = heading.get("id") if heading is not None else None
-        self.bookmark_start(p, anchor)
-        _run(p._p, strip_markers(heading.text_content()).strip() if heading is not None else "Table of contents", {})
-        self.bookmark_end(p, anchor)
+        with self.bookmarked(p, anchor):
+            _run(p._p, strip_markers(heading.text_content()).strip() if heading is not None else "Table of contents", {})
         entries = []
         first_list = el.find("ul")
         if first_list is not None:
@@ -693,9 +692,8 @@ class _Writer:
         for child in el:
             if child.tag == "figcaption":  # the figure's bookmark is on its caption (the list of figures links to it)
                 cap = self.new_paragraph(into, "Caption")
-                self.bookmark_start(cap, anchor)
-                self.inline_content(child, cap, {})
-                self.bookmark_end(cap, anchor)
+                with self.bookmarked(cap, anchor):
+                    self.inline_content(child, cap, {})
                 _trim(cap._p)
             elif isinstance(child.tag, str) and "sources" in (child.get("class") or ""):
                 self.block(child, into)
@@ -717,7 +715,7 @@ class _Writer:
     def fact_block(self, el, into) -> None:
         n = int(el.get("data-fact"))
         entry = self.entries[n]
-        sdt, content = _sdt(self.state, format_path(entry.path), f"{TAG_PREFIX}{n}", inline=False)
+        sdt, content = _sdt(self.state, format_path(entry.path), f"{TAG_PREFIX}{n}")
         _append(into, sdt)
         self.mixed(el, content)
         if not len(content):
@@ -728,7 +726,7 @@ class _Writer:
         code = el.find(".//code")
         path = strip_markers(code.text_content()).strip() if code is not None else ""
         if path:
-            sdt, content = _sdt(self.state, path, TAG_PREFIX + ("unknown" if "unknown" in classes else "missing"), inline=False)
+            sdt, content = _sdt(self.state, path, TAG_PREFIX + ("unknown" if "unknown" in classes else "missing"))
             _append(into, sdt)
             self.paragraph(el, content, None, {"highlight": True})
             if not len(content):
@@ -797,12 +795,12 @@ class _Writer:
                 self.cell_content(cell, tc, {"b": True} if bold else {})
             finally:
                 self.in_table -= 1
-            if tc.find(qn("w:p")) is None and tc.find(qn("w:tbl")) is None:
+            if tc[-1].tag != qn("w:p"):  # a cell ends with a paragraph (Word repairs one that does not)
                 tc.append(OxmlElement("w:p"))
             paths += [self.entries[int(x)].path for x in re.findall(OPEN + r"(\d+)" + SEP, cell.text_content())]
         common = _common_prefix(paths)
         if common:
-            sdt, content = _sdt(self.state, format_path(common), TAG_PREFIX + "table", inline=False)
+            sdt, content = _sdt(self.state, format_path(common), TAG_PREFIX + "table")
             content.append(tbl)
             _append(into, sdt)
         else:
@@ -922,7 +920,7 @@ class _Writer:
                 return
             n = int(text[j + 1:k])
             entry = self.entries[n]
-            sdt, content = _sdt(self.state, format_path(entry.path), f"{TAG_PREFIX}{n}", inline=True)
+            sdt, content = _sdt(self.state, format_path(entry.path), f"{TAG_PREFIX}{n}")
             parent.append(sdt)
             _run(content, _squash(text[k + 1:end]), fmt)
             i = end + 1
