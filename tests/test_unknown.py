@@ -100,3 +100,19 @@ def test_the_json_and_sarif_reports_list_each_answer_with_its_reason(dossier, ca
     assert code == 1 and sorted(r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in results) == sorted(lines.values())
     assert all(r["level"] == "error" for r in results)
     assert "INPUT-UNKNOWN" in {r["id"] for r in sarif["tool"]["driver"]["rules"]}
+
+
+def test_word_drafts_mark_not_yet_known_answers_with_their_path(dossier, tmp_path):
+    from tests.conftest import docx_controls
+
+    path, _ = dossier
+    text = path.read_text(encoding="utf-8")
+    text, n = re.subn(r"      subinvestigators:\n(        - .*\n)+", "      subinvestigators: {unknown: {reason: site staff being appointed}}\n", text, count=1)
+    assert n == 1
+    path.write_text(text, encoding="utf-8")
+    out = tmp_path / "draft.docx"
+    assert api.build(path, "ind", output=out, fmt="docx", draft=True).output == out
+    marked = {(p, t) for tag, p, t in docx_controls(out) if tag == "dossier:unknown"}
+    # a required fact (a placeholder naming its path) and an answer inside a table cell
+    assert any(p == "submission.date" and "set by the pre-IND meeting" in t for p, t in marked)
+    assert any(p == "clinical.investigators[0].subinvestigators" and "site staff being appointed" in t for p, t in marked)

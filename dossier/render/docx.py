@@ -724,7 +724,7 @@ class _Writer:
     def marked(self, el, into, classes: set[str]) -> None:
         """A missing or not-yet-known fact: highlighted, in a content control naming its path."""
         code = el.find(".//code")
-        path = strip_markers(code.text_content()).strip() if code is not None else ""
+        path = el.get("data-path") or (strip_markers(code.text_content()).strip() if code is not None else "")
         if path:
             sdt, content = _sdt(self.state, path, TAG_PREFIX + ("unknown" if "unknown" in classes else "missing"))
             _append(into, sdt)
@@ -877,6 +877,11 @@ class _Writer:
             return
         if classes & _HIGHLIGHT_CLASSES:
             f["highlight"] = True
+            if el.get("data-path"):  # a fact answered "not yet known", in a control naming it
+                sdt, content = _sdt(self.state, el.get("data-path"), TAG_PREFIX + "unknown")
+                p._p.append(sdt)
+                self.inline_content(el, _Holder(content), f)
+                return
         if tag == "a" and "pageref" in classes and el.get("href", "").startswith("#"):
             _field(p._p, f"PAGEREF {bookmark_name(strip_markers(el.get('href'))[1:], self.state.bookmarks)} \\h", "")
             return

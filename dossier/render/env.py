@@ -67,9 +67,10 @@ def _stated(v: Any) -> Any:
     return NOT_STATED if _absent(v) else v
 
 
-def _unknown_marker(reason: str, expected: str | None) -> markupsafe.Markup:
+def _unknown_marker(reason: str, expected: str | None, path: str = "") -> markupsafe.Markup:
     more = f" (expected: {expected})" if expected else ""
-    return markupsafe.Markup('<span class="unknown">not yet known: {}{}</span>').format(reason, more)
+    where = markupsafe.Markup(' data-path="{}"').format(path) if path else ""
+    return markupsafe.Markup('<span class="unknown"{}>not yet known: {}{}</span>').format(where, reason, more)
 
 
 def _said(obj: Any, field: str, none: str = "none", sep: str = "; ") -> Any:
@@ -80,7 +81,7 @@ def _said(obj: Any, field: str, none: str = "none", sep: str = "; ") -> Any:
         return NOT_STATED
     told = obj.told(field)
     if told == "unknown":
-        return _unknown_marker(*obj.unknown_reason(field))
+        return _unknown_marker(*obj.unknown_reason(field), provenance.path_of(obj, field))
     value = getattr(obj, field)
     if isinstance(value, list):
         if value:
@@ -265,5 +266,5 @@ def make_env(date_format: str = "%-d %B %Y", language: str = "en-GB") -> Sandbox
     env.dossier_language = language
     env.filters.update(md=_md, scripts=render_scripts, v=_value, date=_date_filter(date_format), sci=sci, yesno=_yesno, stated=_stated, join=_join, jurisdiction=jurisdiction_name)
     env.tests["lower_startswith"] = lambda value, prefix: str(value or "").lower().startswith(prefix)
-    env.globals.update(in_union=in_union, plot_svg=plot_svg, flow_inputs=inputs_by_step, batch_tables=batch_tables, constant=constant, jurisdiction_name=jurisdiction_name, annex_vi_particulars=_annex_vi_particulars(), not_stated=NOT_STATED, said=_said, unverified_marker=UNVERIFIED, atmp_classification=_classification, describe_conditions=_describe, us_place_of_business=_place_of_business)
+    env.globals.update(fact_path=provenance.path_of, in_union=in_union, plot_svg=plot_svg, flow_inputs=inputs_by_step, batch_tables=batch_tables, constant=constant, jurisdiction_name=jurisdiction_name, annex_vi_particulars=_annex_vi_particulars(), not_stated=NOT_STATED, said=_said, unverified_marker=UNVERIFIED, atmp_classification=_classification, describe_conditions=_describe, us_place_of_business=_place_of_business)
     return env

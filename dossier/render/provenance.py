@@ -21,6 +21,8 @@ import contextvars
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
+from pydantic import BaseModel
+
 from dossier import factpath
 
 OPEN, SEP, CLOSE = "\ue000", "\ue001", "\ue002"
@@ -41,6 +43,8 @@ class Tracker:
     entries: list[Entry] = field(default_factory=list)
     texts: dict[int, str] = field(default_factory=dict)
     """Entry number -> the text as it was rendered."""
+    objects: dict[int, tuple] = field(default_factory=dict)
+    """id of each record (a pydantic model) -> its YAML path, for facts answered "not yet known"."""
     _numbers: dict[tuple[tuple, str], int] = field(default_factory=dict)
     _keep: list = field(default_factory=list)
 
@@ -48,6 +52,9 @@ class Tracker:
     def of(cls, view: Any) -> "Tracker":
         """A tracker for the facts of `view` (the dossier as the rendered region sees it)."""
         t = cls()
+        for path, obj in _records(view):
+            t.objects.setdefault(id(obj), path)
+            t._keep.append(obj)
         for path, text in factpath.texts(view):
             if len(text) > 1:  # one-character strings are shared by the interpreter
                 t.by_id.setdefault(id(text), path)
@@ -64,6 +71,27 @@ class Tracker:
             self.texts[len(self.entries)] = value
             self.entries.append(Entry(path, kind))
         return self._numbers[key]
+
+
+def _records(obj: Any, path: tuple = ()):
+    """Every record (pydantic model) under `obj` with its YAML path."""
+    if isinstance(obj, BaseModel):
+        yield path, obj
+        for name in type(obj).model_fields:
+            yield from _records(getattr(obj, name), (*path, name))
+    elif isinstance(obj, (list, tuple)):
+        for i, item in enumerate(obj):
+            yield from _records(item, (*path, i))
+
+
+def path_of(obj: Any, name: str) -> str:
+    """The YAML path of `obj.name` while Word output is tracked ('' otherwise): where a fact
+    answered "not yet known" is to be given."""
+    from dossier.io.yamlsource import format_path
+
+    tracker = _CURRENT.get()
+    where = tracker.objects.get(id(obj)) if tracker is not None else None
+    return "" if where is None else format_path((*where, name))
 
 
 _CURRENT: contextvars.ContextVar[Tracker | None] = contextvars.ContextVar("dossier_provenance", default=None)
