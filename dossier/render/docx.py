@@ -564,7 +564,7 @@ class _Writer:
                 flush()
                 self.block(child, into)
             elif isinstance(child.tag, str):
-                pending.append(_Detached(child))
+                pending.append(child)
             if child.tail and child.tail.strip():
                 pending.append(child.tail)
         flush()
@@ -851,8 +851,6 @@ class _Writer:
                 self.text(p, child.tail, fmt)
 
     def inline(self, el, p: Paragraph, fmt: dict) -> None:
-        if isinstance(el, _Detached):
-            el = el.el
         if not isinstance(el.tag, str) or el.tag in ("style", "script"):
             return
         classes = set((el.get("class") or "").split())
@@ -929,13 +927,6 @@ class _Writer:
             parent.append(sdt)
             _run(content, _squash(text[k + 1:end]), fmt)
             i = end + 1
-
-
-class _Detached:
-    """An inline element collected while grouping loose content of a container."""
-
-    def __init__(self, el) -> None:
-        self.el = el
 
 
 class _Holder:
