@@ -359,7 +359,9 @@ class Picture:
 
 def _figures(root, extra_roots: list[Path], page_size: str) -> dict[str, Picture]:
     """Each figure's drawing laid out by WeasyPrint with the document's styles, rasterised and
-    cropped: figure id -> PNG. One layout pass for all figures of the document."""
+    cropped: figure id -> PNG. One layout pass for all figures of the document, each on a page
+    of the text width and 20 inches high (twice a body page: a figure the PDF fits on one page
+    fits; the bitmap of a taller page would cost memory for nothing)."""
     figs = [f for f in root.iter("figure") if f.get("id")]
     if not figs:
         return {}
@@ -380,7 +382,7 @@ def _figures(root, extra_roots: list[Path], page_size: str) -> dict[str, Picture
         for extra in drawing.find_class("sources"):
             extra.getparent().remove(extra)
         parts.append("<div class=\"docx-fig\">" + strip_markers(lxml_html.tostring(drawing, encoding="unicode")) + "</div>")
-    page = f"<style>@page {{ size: {width:.3f}in 40in; margin: 0 }} @page :first {{ margin: 0 }} body {{ margin: 0 }} .docx-fig {{ break-after: page }} figure {{ margin: 0 }}</style>"
+    page = f"<style>@page {{ size: {width:.3f}in 20in; margin: 0 }} @page :first {{ margin: 0 }} body {{ margin: 0 }} .docx-fig {{ break-after: page }} figure {{ margin: 0 }}</style>"
     html = f"<!DOCTYPE html><html><head><meta charset=\"utf-8\">{styles}{page}</head><body class=\"final mode-body\">{''.join(parts)}</body></html>"
     pdf = pypdfium2.PdfDocument(render_raw(html, extra_roots))
     out: dict[str, Picture] = {}
@@ -505,6 +507,7 @@ class _Writer:
         self.figures = figures
         self.list_depth = 0
         self.in_table = 0
+        self.style_ids: dict[str, str] = {}
         self.text_width = doc.sections[0].page_width - doc.sections[0].left_margin - doc.sections[0].right_margin
 
     # blocks
@@ -576,8 +579,18 @@ class _Writer:
         if style is None and self.in_table:
             style = "Dossier Table"
         if style:
-            p.style = self.doc.styles[style]
+            ppr = OxmlElement("w:pPr")
+            ps = OxmlElement("w:pStyle")
+            ps.set(qn("w:val"), self.style_id(style))
+            ppr.append(ps)
+            p_el.insert(0, ppr)
         return p
+
+    def style_id(self, name: str) -> str:
+        """The id of a paragraph style by name, looked up once (python-docx scans every style)."""
+        if name not in self.style_ids:
+            self.style_ids[name] = self.doc.styles[name].style_id
+        return self.style_ids[name]
 
     def paragraph(self, el, into, style: str | None = None, fmt: dict | None = None) -> Paragraph | None:
         if not strip_markers(el.text_content()).strip() and not el.findall(".//img"):
@@ -782,11 +795,12 @@ class _Writer:
         self.column_widths(table, grid, ncols)
         for r1, c1, r2, c2 in spans:
             table.cell(r1, c1).merge(table.cell(r2, c2))
+        cells = table._cells  # row by row, a merged cell at each grid position it covers
         paths = []
         for (r, c), (cell, origin) in sorted(grid.items()):
             if not origin:
                 continue
-            tc = table.cell(r, c)._tc
+            tc = cells[r * ncols + c]._tc
             for p in tc.findall(qn("w:p")):
                 tc.remove(p)
             bold = cell.tag == "th"
@@ -824,8 +838,8 @@ class _Writer:
         table.autofit = False
         for c, width in enumerate(widths):
             table.columns[c].width = width
-            for cell in table.columns[c].cells:
-                cell.width = width
+        for i, cell in enumerate(table._cells):
+            cell.width = widths[i % ncols]
 
     def cell_content(self, cell, tc, fmt: dict) -> None:
         if self._has_blocks(cell):
