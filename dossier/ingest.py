@@ -319,24 +319,29 @@ class _Renderer:
 def to_markdown(blocks: list[Block], escape: bool = False) -> str:
     """Markdown (the narrative subset) that the Word writer turns into `blocks`."""
     units: list[str] = []
-    previous_list = None
-    for kind, depth, runs in blocks:
-        text = _inline_md(runs, escape)
+    for unit in _units(blocks):
+        kind = unit[0][0]
         if kind in ("ul", "ol"):
-            pad = "  " * (depth - 1) if kind == "ul" else "   " * (depth - 1)
-            line = f"{pad}{'-' if kind == 'ul' else '1.'} {text}"
-            if previous_list is not None and units:
-                units[-1] += "\n" + line
-            else:
-                units.append(line)
-            previous_list = kind
+            units.append("\n".join(f"{('  ' if k == 'ul' else '   ') * (depth - 1)}{'-' if k == 'ul' else '1.'} {_inline_md(runs, escape)}" for k, depth, runs in unit))
         elif kind == "row":
-            units.append(_table_md(runs))
-            previous_list = None
+            units.append(_table_md(unit, escape))
         else:
-            units.append(text)
-            previous_list = None
+            units.append(_inline_md(unit[0][2], escape))
     return "\n\n".join(units)
+
+
+def _table_md(rows, escape: bool) -> str:
+    """A Markdown table; the header row's cells are bold in Word by being header cells."""
+    lines = []
+    for i, (_, ncells, cells) in enumerate(rows):
+        texts = []
+        for (runs,) in cells:
+            runs = tuple((t if escape else t.replace("|", "\\|"), f - {"b"} if i == 0 else f, link) for t, f, link in runs)
+            texts.append(_inline_md(runs, escape).replace("\n", " "))
+        lines.append("| " + " | ".join(texts) + " |")
+        if i == 0:
+            lines.append("|" + "---|" * ncells)
+    return "\n".join(lines)
 
 
 _SPECIAL = re.compile(r"([\\*_`\[\]^~|])")
@@ -368,17 +373,13 @@ def _inline_md(runs, escape: bool) -> str:
     return _LINE_START.sub(r"\1\\\2", joined) if escape else joined
 
 
-def _table_md(row) -> str:  # pragma: no cover - narrative tables are rare; kept simple
-    return "| " + " | ".join(_inline_md(c[0], True) for c in row) + " |"
-
-
 # --- comparing -------------------------------------------------------------------------------
 
 def _units(blocks: list[Block]) -> list[tuple]:
-    """Blocks grouped as Markdown writes them: a list is one unit, anything else one each."""
+    """Blocks grouped as Markdown writes them: a list or a table is one unit, a paragraph one."""
     units: list[list] = []
     for b in blocks:
-        if b[0] in ("ul", "ol") and units and units[-1][0][0] in ("ul", "ol"):
+        if units and (b[0] in ("ul", "ol") and units[-1][0][0] in ("ul", "ol") or b[0] == "row" and units[-1][0][0] == "row"):
             units[-1].append(b)
         else:
             units.append([b])

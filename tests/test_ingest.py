@@ -93,6 +93,16 @@ def test_an_edit_in_an_included_file_is_written_there(project):
     assert api.check(project / "dossier.yaml").ok
 
 
+def test_an_edited_cell_of_a_narrative_table_is_written_as_its_row(project):
+    yaml = project / "dossier.yaml"
+    before = yaml.read_text()
+    edit(project / "ind.docx", project / "edited.docx", "quality.drug_substances[0].general_properties", "355–375", "350–380")
+    [change] = ingest(project / "edited.docx", write=True).changes
+    assert change.kind == "edit"
+    assert _lines_changed(before, yaml.read_text()) == [before.splitlines().index("        | Osmolality | 355–375 mOsm/kg (sucrose-containing buffer) |") + 1]
+    assert api.check(yaml).ok
+
+
 def test_a_structured_fact_is_reported_never_written(project, capsys):
     yaml = project / "dossier.yaml"
     before = yaml.read_text()
@@ -171,6 +181,7 @@ def test_documents_it_cannot_read_are_refused_with_a_message(tmp_path, capsys, c
         "1. first\n1. second",
         "See [the guideline](https://www.ema.europa.eu/en) for details.",
         "Text with a star * and an under_score and [brackets].",
+        "| Property | Value |\n|---|---|\n| pH | 7.3 |\n| Osmolality | 355–375 mOsm/kg |",
     ],
 )
 def test_markdown_read_back_from_word_renders_the_same(markdown):
