@@ -318,17 +318,18 @@ def ingest(
     from dossier.io.yamlsource import format_path
 
     result = run(document, path, write=write)
-    labels = {"edit": "edited in Word", "conflict": "CONFLICT", "structured": "structured fact changed", "tracked": "tracked changes", "gone": "not in the dossier"}
+    typer.echo(f"{relative(result.docx)}: made from {relative(result.dossier)}", err=True)
+    labels = {"edit": "edited in Word", "conflict": "CONFLICT", "structured": "structured fact edited in Word", "tracked": "tracked changes", "gone": "not in the dossier"}
     for c in result.changes:
         typer.echo(f"{c.file}:{c.line}: {format_path(c.path)}: {labels[c.kind]}" + (f" — {c.message}" if c.message else ""))
-        if c.kind == "edit":
+        if c.kind in ("edit", "conflict"):
             sys.stdout.write(c.diff())
         elif c.kind == "structured":
             typer.echo(f"  YAML: {c.old!r}\n  Word: {c.new!r}")
     for file, backup in result.written:
         typer.echo(f"wrote {relative(file)} (backup: {relative(backup)})", err=True)
     others = len(result.changes) - len(result.edits)
-    summary = f"{relative(result.docx)}: {len(result.edits)} narrative change(s)" + (" written" if result.written else "") + f", {others} other(s) reported"
+    summary = f"{relative(result.docx)}: {len(result.edits)} narrative change(s)" + (" written" if result.written else "") + f", {others} other(s) reported, not written"
     typer.echo(summary, err=True)
     if result.edits and not write:
         typer.echo("run again with --write to put the narrative changes into the YAML", err=True)

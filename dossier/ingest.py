@@ -36,10 +36,9 @@ from lxml import etree
 from dossier.errors import DossierError, InputFileError
 from dossier.io import guard
 from dossier.io.yamlsource import PathT, format_path
+from dossier.render.docx_blocks import Block, digest, read_blocks, shown_text
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-NS = {"w": W}
 MAX_DOCX_BYTES = 200 * 1024 * 1024
 MAX_PART_BYTES = 100 * 1024 * 1024
 """Limits on the archive and on one unpacked part (a ZIP bomb is refused, not unpacked)."""
@@ -59,6 +58,9 @@ class Fact:
     kind: str
     path: PathT
     sha256: str
+    """Of the YAML text the document was made from."""
+    shown: str
+    """Digest of what the control showed when the document was made (docx_blocks.digest)."""
 
 
 @dataclass
@@ -160,7 +162,7 @@ def _provenance(root) -> Provenance:
     for el in root:
         if el.tag == "{urn:dossier:provenance:1}fact":
             n = int(el.get("id"))
-            facts[n] = Fact(n, el.get("kind"), parse_path(el.get("path")), el.get("sha256"))
+            facts[n] = Fact(n, el.get("kind"), parse_path(el.get("path")), el.get("sha256"), el.get("shown", ""))
     return Provenance(root.get("source", ""), root.get("target", ""), root.get("region"), facts)
 
 
@@ -181,96 +183,6 @@ def parse_path(text: str) -> PathT:
             out.append(int(m.group(2)))
         pos = m.end()
     return tuple(out)
-
-
-# Blocks: what a paragraph says, as a comparable value: (kind, depth, runs), runs being
-# (text, format flags, link) with neighbours of the same format merged.
-Run = tuple[str, frozenset, str | None]
-Block = tuple[str, int, tuple[Run, ...]]
-
-
-def _flags(rpr) -> frozenset:
-    if rpr is None:
-        return frozenset()
-    out = set()
-    for tag, flag in (("b", "b"), ("i", "i")):
-        el = rpr.find(_w(tag))
-        if el is not None and el.get(_w("val"), "true") not in ("0", "false", "off"):
-            out.add(flag)
-    va = rpr.find(_w("vertAlign"))
-    if va is not None and va.get(_w("val")) in ("superscript", "subscript"):
-        out.add("sup" if va.get(_w("val")) == "superscript" else "sub")
-    fonts = rpr.find(_w("rFonts"))
-    if fonts is not None and "mono" in (fonts.get(_w("ascii")) or "").lower():
-        out.add("code")
-    return frozenset(out)
-
-
-def _runs(el, links: dict[str, str], link: str | None = None, out: list | None = None) -> list[Run]:
-    out = [] if out is None else out
-    for child in el:
-        tag = etree.QName(child).localname if isinstance(child.tag, str) else ""
-        if tag == "r":
-            flags = _flags(child.find(_w("rPr")))
-            for part in child:
-                t = etree.QName(part).localname
-                if t == "t":
-                    out.append((part.text or "", flags, link))
-                elif t == "tab":
-                    out.append(("\t", flags, link))
-                elif t in ("br", "cr"):
-                    out.append(("\n", flags, link))
-        elif tag == "hyperlink":
-            target = "#" + child.get(_w("anchor")) if child.get(_w("anchor")) else links.get(child.get(f"{{{R}}}id"), "")
-            _runs(child, links, target, out)
-        elif tag in ("sdt", "sdtContent", "ins", "smartTag", "customXml", "fldSimple"):
-            _runs(child if tag != "sdt" else child.find(_w("sdtContent")), links, link, out)
-        # del, moveFrom, proofErr, bookmarks, comments: not text of the paragraph
-    return out
-
-
-def _merge(runs: list[Run]) -> tuple[Run, ...]:
-    merged: list[list] = []
-    for text, flags, link in runs:
-        if merged and merged[-1][1] == flags and merged[-1][2] == link:
-            merged[-1][0] += text
-        else:
-            merged.append([text, flags, link])
-    # white space at the ends of a paragraph is not text
-    if merged:
-        merged[0][0] = merged[0][0].lstrip(" ")
-        merged[-1][0] = merged[-1][0].rstrip(" ")
-    return tuple((t, f, l) for t, f, l in merged if t)
-
-
-def read_blocks(container, styles: dict[str, str], links: dict[str, str]) -> list[Block]:
-    blocks: list[Block] = []
-    for el in container:
-        tag = etree.QName(el).localname if isinstance(el.tag, str) else ""
-        if tag == "p":
-            style = el.find(f"{_w('pPr')}/{_w('pStyle')}")
-            name = styles.get(style.get(_w("val")), "") if style is not None else ""
-            kind = "ul" if name.startswith("list bullet") else "ol" if name.startswith("list number") else "p"
-            depth = int(name[-1]) if kind != "p" and name[-1:].isdigit() else 1
-            runs = _merge(_runs(el, links))
-            if runs or kind != "p":
-                blocks.append((kind, depth, runs))
-        elif tag == "tbl":
-            for tr in el.iter(_w("tr")):
-                cells = tuple(_merge(_runs_of_cell(tc, links)) for tc in tr.iter(_w("tc")))
-                blocks.append(("row", len(cells), tuple((c,) for c in cells)))  # type: ignore[arg-type]
-        elif tag in ("sdt",):
-            blocks += read_blocks(el.find(_w("sdtContent")), styles, links)
-    return blocks
-
-
-def _runs_of_cell(tc, links) -> list[Run]:
-    out: list[Run] = []
-    for i, p in enumerate(tc.iter(_w("p"))):
-        if i:
-            out.append(("\n", frozenset(), None))
-        out += _runs(p, links)
-    return out
 
 
 def _has_tracked(el) -> bool:
@@ -400,11 +312,11 @@ def merge_text(old: str, new_blocks: list[Block], renderer: _Renderer) -> str | 
         if op == "equal":
             pieces += [old_units[i][1] for i in range(i1, i2)]
         elif op in ("replace", "insert"):
-            paired = op == "replace" and i2 - i1 == j2 - j1
-            for k, u in enumerate(b[j1:j2]):
+            for u in b[j1:j2]:
                 md = _unit_md(list(u), renderer)
-                if paired and md is not None and len(a[i1 + k]) == len(u) and (len(u) == 1 or u[0][0] in ("ul", "ol")):
-                    md = _rewrap(old_units[i1 + k][1], md, u, renderer)
+                twin = _closest(u, range(i1, i2), a) if op == "replace" and md is not None else None
+                if twin is not None:
+                    md = _rewrap(old_units[twin][1], md, u, renderer)
                 pieces.append(md)
     if any(p is None for p in pieces):
         return None
@@ -412,6 +324,23 @@ def merge_text(old: str, new_blocks: list[Block], renderer: _Renderer) -> str | 
     if old.endswith("\n"):
         text += "\n"
     return text if renderer.blocks(text) == new_blocks else None
+
+
+def _closest(unit, candidates, old_keys) -> int | None:
+    """The replaced paragraph (or list) a new one was most probably edited from, if any."""
+    def words(blocks) -> list[str]:
+        return " ".join(t for _, _, runs in blocks for t, _, _ in runs).split()
+
+    kind = unit[0][0]
+    if kind == "row":
+        return None  # a table is written from the document as a whole
+    best, score = None, 0.5
+    for i in candidates:
+        if old_keys[i] and old_keys[i][0][0] == kind and (kind == "p" or len(old_keys[i]) == len(unit)):
+            ratio = difflib.SequenceMatcher(a=words(old_keys[i]), b=words(unit), autojunk=False).ratio()
+            if ratio > score:
+                best, score = i, ratio
+    return best
 
 
 def _rewrap(old: str, new: str, blocks, renderer: _Renderer) -> str:
@@ -490,9 +419,9 @@ def ingest(docx_path: Path, dossier_path: Path | None = None, *, write: bool = F
     doc = read_docx(docx_path)
     prov = doc.provenance
     if dossier_path is None:
-        dossier_path = (docx_path.parent / prov.source) if prov.source else None
+        dossier_path = Path(os.path.normpath(docx_path.parent / prov.source)) if prov.source else None
         if dossier_path is None or not dossier_path.exists():
-            raise InputFileError(f"{docx_path}: the dossier it was made from ({prov.source or 'not recorded'}) is not found beside it", hint="name the dossier: dossier ingest EDITED.docx examples/car-t")
+            raise InputFileError(f"{docx_path}: the dossier it was made from ({prov.source or 'not recorded'}) is not found beside it", hint=f"name the dossier: dossier ingest {docx_path} PATH/TO/dossier.yaml")
     loaded = api.load(dossier_path)
     if loaded.dossier is None:
         blocking = next((f for f in loaded.findings if f.blocking), None)
@@ -527,17 +456,17 @@ def ingest(docx_path: Path, dossier_path: Path | None = None, *, write: bool = F
             seen.add(n)
             continue
         if fact.kind == "value":
-            shown = "".join(t for t, _, _ in _merge(_runs(content, doc.links)))
-            if " ".join(shown.split()) != " ".join(current.split()) and (n, shown) not in seen:
+            shown = shown_text(content, doc.links)
+            if digest(shown) != fact.shown and (n, shown) not in seen:
                 seen.add((n, shown))  # type: ignore[arg-type]
-                add("structured", current, shown, "a structured fact changed in Word: not written back; change it in the YAML" + ("" if _sha(current) == fact.sha256 else " (it has also changed in the YAML since the document was made)"))
+                add("structured", current, shown, "not written back: change it in the YAML" + ("" if _sha(current) == fact.sha256 else " (it has also changed in the YAML since the document was made)"))
             continue
         if n in seen:
             continue  # a narrative shown twice is read where it first appears
         seen.add(n)
         blocks = read_blocks(content, doc.styles, doc.links)
-        if blocks == renderer.blocks(current):
-            continue
+        if digest(blocks) == fact.shown or blocks == renderer.blocks(current):
+            continue  # not edited in Word (the YAML may have changed since: the document is only out of date)
         if _sha(current) != fact.sha256:
             add("conflict", current, to_markdown(blocks), "changed in the YAML since the document was made and edited in Word: not written; merge by hand")
             continue

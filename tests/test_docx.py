@@ -94,6 +94,15 @@ def test_every_control_names_the_fact_it_shows(car_t_docx):
     assert ("dossier:table", "quality.drug_substances[0].process.steps") in {(t, p) for t, p, _ in controls}
 
 
+def test_a_section_claims_no_fact_of_another_section(tmp_path):
+    out = tmp_path / "p5.docx"
+    api.build(EXAMPLES / "car-t" / "dossier.yaml", "ind", output=out, fmt="docx", section="3.2.P.5")
+    paths = {p for tag, p, _ in docx_controls(out) if tag[8:].isdigit() or tag == "dossier:table"}
+    # the drug product's specification repeats test names of the drug substances': no control may
+    # name a drug substance's fact for them
+    assert paths and not [p for p in paths if p.startswith("quality.drug_substances")]
+
+
 def test_attached_documents_are_not_said_to_follow(ind):
     text = "\n".join(p.text for p in ind.paragraphs)
     assert "is not reproduced in this DOCX version" in text

@@ -109,7 +109,7 @@ def test_a_structured_fact_is_reported_never_written(project, capsys):
     edit(project / "ind.docx", project / "edited.docx", "us.ind_number", "031544", "031545")
     code, out, err = run(capsys, "ingest", str(project / "edited.docx"), "--write", "--check")
     assert code == 1  # --check: the document says something the YAML does not
-    assert "us.ind_number: structured fact changed" in out and "'031545'" in out
+    assert "us.ind_number: structured fact edited in Word — not written back" in out and "'031545'" in out
     assert yaml.read_text() == before and not (project / "dossier.yaml.bak").exists()
 
 
@@ -211,3 +211,38 @@ def test_a_part_that_unpacks_past_the_limit_is_refused(project, monkeypatch, cap
     monkeypatch.setattr(dossier.ingest, "MAX_PART_BYTES", 10_000)
     code, out, err = run(capsys, "ingest", str(project / "ind.docx"))
     assert code == 2 and "unpacks to more than 10,000 bytes" in err
+
+
+def test_a_document_nobody_edited_is_out_of_date_not_in_conflict(project, capsys):
+    yaml = project / "dossier.yaml"
+    yaml.write_text(yaml.read_text().replace("long-term persistence.", "long-term persistence in vivo."))
+    assert ingest(project / "ind.docx").changes == []
+    code, _, _ = run(capsys, "ingest", str(project / "ind.docx"), "--check")
+    assert code == 0
+
+
+def test_an_edit_and_a_new_paragraph_keep_the_line_breaks_of_the_rest(project):
+    yaml = project / "dossier.yaml"
+    before = yaml.read_text()
+    document = docx.Document(str(project / "ind.docx"))
+    sdt = next(_controls(document, "product.mechanism_of_action"))
+    first = sdt.find(qn("w:sdtContent")).find(qn("w:p"))
+    for t in first.iter(qn("w:t")):
+        if "more than" in (t.text or ""):
+            t.text = t.text.replace("more than", "over")
+    import copy
+
+    added = copy.deepcopy(first)
+    for t in list(added.iter(qn("w:t")))[1:]:
+        t.text = ""
+    next(added.iter(qn("w:t"))).text = "A new paragraph from the writer."
+    first.addnext(added)
+    document.save(str(project / "edited.docx"))
+    [change] = ingest(project / "edited.docx", write=True).changes
+    after = yaml.read_text().splitlines()
+    old = before.splitlines()
+    gone = [x for x in old if x not in after]
+    new = [x for x in after if x not in old]
+    assert gone == ["    The CAR redirects the patient's T cells to CD19, a B-lineage antigen expressed on more than"]
+    assert new == ["    The CAR redirects the patient's T cells to CD19, a B-lineage antigen expressed on over", "    A new paragraph from the writer.", ""][: len(new)]
+    assert api.check(yaml).ok

@@ -125,7 +125,7 @@ def write_docx(html: str, entries: list[Entry], texts: dict[int, str], meta: Doc
         writer.block(child, doc.element.body)
     _header_footer(doc, template is not None, body)
     _properties(doc, meta)
-    _provenance_part(doc, entries, texts, meta)
+    _provenance_part(doc, entries, texts, _shown(doc, entries), meta)
     _settings(doc)
     _drop_thumbnail(doc)
     out = io.BytesIO()
@@ -170,8 +170,8 @@ def _open(template: Path | None):
     else:
         try:
             doc = docx.Document(str(template))
-        except Exception as exc:  # python-docx raises several types for a file that is not DOCX
-            raise InputFileError(f"{template}: not a Word document (.docx) that can be used as a template ({exc})", hint="save the company template as .docx (Word Document), not .dotx or .doc") from None
+        except Exception:  # python-docx raises several types for a file that is not DOCX
+            raise InputFileError(f"{template}: not a Word document (.docx)", hint="give the company template saved from Word as 'Word Document (.docx)'; a .dotx template or a .doc file must be saved as .docx first") from None
         body = doc.element.body
         for child in list(body):
             if child.tag != qn("w:sectPr"):
@@ -312,11 +312,32 @@ _AFTER_UPDATE_FIELDS = {
 }
 
 
-def _provenance_part(doc, entries: list[Entry], texts: dict[int, str], meta: DocxMeta) -> None:
+def _shown(doc, entries: list[Entry]) -> dict[int, str]:
+    """Entry number -> digest of what its first control shows, read as `dossier ingest` reads a
+    writer's document: a control whose digest is unchanged was not edited."""
+    from dossier.render import docx_blocks
+
+    styles = {s.style_id: s.name.lower() for s in doc.styles}
+    links = {r_id: rel.target_ref for r_id, rel in doc.part.rels.items() if rel.is_external}
+    out: dict[int, str] = {}
+    for sdt in doc.element.body.iter(qn("w:sdt")):
+        tag = sdt.find(qn("w:sdtPr")).find(qn("w:tag")).get(qn("w:val"))
+        if not tag[len(TAG_PREFIX):].isdigit() or int(tag[len(TAG_PREFIX):]) in out:
+            continue
+        n = int(tag[len(TAG_PREFIX):])
+        content = sdt.find(qn("w:sdtContent"))
+        if entries[n].kind == "text":
+            out[n] = docx_blocks.digest(docx_blocks.read_blocks(content, styles, links))
+        else:
+            out[n] = docx_blocks.digest(docx_blocks.shown_text(content, links))
+    return out
+
+
+def _provenance_part(doc, entries: list[Entry], texts: dict[int, str], shown: dict[int, str], meta: DocxMeta) -> None:
     facts = []
     for n, e in enumerate(entries):
         digest = hashlib.sha256(texts.get(n, "").encode("utf-8")).hexdigest()
-        facts.append(f"  <fact id=\"{n}\" kind=\"{e.kind}\" path={quoteattr(format_path(e.path))} sha256=\"{digest}\"/>")
+        facts.append(f"  <fact id=\"{n}\" kind=\"{e.kind}\" path={quoteattr(format_path(e.path))} sha256=\"{digest}\" shown=\"{shown.get(n, '')}\"/>")
     region = f" region=\"{meta.region}\"" if meta.region else ""
     xml = (
         f"<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<dossier xmlns=\"{NAMESPACE}\" source={quoteattr(meta.source)} "
@@ -346,6 +367,11 @@ def _normalise_zip(data: bytes) -> bytes:
             fixed.external_attr = 0o600 << 16
             dst.writestr(fixed, src.read(info.filename))
     return out.getvalue()
+
+
+_MARGIN_BOXES = [f"{edge}-{part}" for edge in ("top", "bottom") for part in ("left-corner", "left", "center", "right", "right-corner")] + [
+    f"{edge}-{part}" for edge in ("left", "right") for part in ("top", "middle", "bottom")
+]
 
 
 # --- figures ---------------------------------------------------------------------------------
@@ -382,7 +408,11 @@ def _figures(root, extra_roots: list[Path], page_size: str) -> dict[str, Picture
         for extra in drawing.find_class("sources"):
             extra.getparent().remove(extra)
         parts.append("<div class=\"docx-fig\">" + strip_markers(lxml_html.tostring(drawing, encoding="unicode")) + "</div>")
-    page = f"<style>@page {{ size: {width:.3f}in 20in; margin: 0 }} @page :first {{ margin: 0 }} body {{ margin: 0 }} .docx-fig {{ break-after: page }} figure {{ margin: 0 }}</style>"
+    boxes = " ".join(f"@{box} {{ content: none }}" for box in _MARGIN_BOXES)  # no running header or page number in a picture
+    page = (
+        f"<style>@page {{ size: {width:.3f}in 20in; margin: 0; {boxes} }} @page :first {{ margin: 0; {boxes} }} "
+        "body { margin: 0 } .docx-fig { break-after: page } figure { margin: 0 }</style>"
+    )
     html = f"<!DOCTYPE html><html><head><meta charset=\"utf-8\">{styles}{page}</head><body class=\"final mode-body\">{''.join(parts)}</body></html>"
     pdf = pypdfium2.PdfDocument(render_raw(html, extra_roots))
     out: dict[str, Picture] = {}
@@ -813,7 +843,7 @@ class _Writer:
                 tc.append(OxmlElement("w:p"))
             paths += [self.entries[int(x)].path for x in re.findall(OPEN + r"(\d+)" + SEP, cell.text_content())]
         common = _common_prefix(paths)
-        if common:
+        if len(common) >= 2:  # "quality" alone tells a reviewer nothing
             sdt, content = _sdt(self.state, format_path(common), TAG_PREFIX + "table")
             content.append(tbl)
             _append(into, sdt)
@@ -831,7 +861,8 @@ class _Writer:
                 continue
             text = strip_markers(cell.text_content())
             longest[c] = max(longest[c], min(len(" ".join(text.split())), 60))
-            word[c] = max([word[c]] + [min(len(w), 25) for w in text.split()])
+            wide = 1.25 if cell.tag == "th" else 1.0  # header cells are bold
+            word[c] = max([word[c]] + [min(len(w), 25) * wide for w in text.split()])
         weights = [max(lng ** 0.75, w + 2) for lng, w in zip(longest, word)]
         total = sum(weights)
         widths = [Emu(int(self.text_width * w / total)) for w in weights]

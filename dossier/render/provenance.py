@@ -9,8 +9,9 @@ While a `Tracker` is active (Word output), the template environment marks what i
 
 ``N`` is an index into `Tracker.entries`. A fact is recognised by identity: the string object the
 template prints is the one the model holds (a regional view shares unchanged strings), so two
-fields that happen to hold the same text are still told apart, and text the template composes
-(a sentence, a joined list) is never mistaken for a fact. Nothing is marked when no tracker is
+fields that happen to hold the same text are usually told apart, and text the template composes
+(a sentence, a joined list) is never mistaken for a fact. Where one string object is the value
+of several facts (the validator may share equal short strings), no path is claimed for it. Nothing is marked when no tracker is
 active, so PDF and HTML output are unchanged.
 """
 
@@ -39,7 +40,8 @@ class Entry:
 
 @dataclass
 class Tracker:
-    by_id: dict[int, tuple] = field(default_factory=dict)
+    by_id: dict[int, tuple | None] = field(default_factory=dict)
+    """id of each text -> its YAML path; None when the same object is the value of several facts."""
     entries: list[Entry] = field(default_factory=list)
     texts: dict[int, str] = field(default_factory=dict)
     """Entry number -> the text as it was rendered."""
@@ -57,7 +59,10 @@ class Tracker:
             t._keep.append(obj)
         for path, text in factpath.texts(view):
             if len(text) > 1:  # one-character strings are shared by the interpreter
-                t.by_id.setdefault(id(text), path)
+                if id(text) in t.by_id and t.by_id[id(text)] != path:
+                    t.by_id[id(text)] = None  # one string object held by two facts: which one is shown cannot be told
+                else:
+                    t.by_id[id(text)] = path
                 t._keep.append(text)  # ids stay valid while the tracker lives
         return t
 
