@@ -7,8 +7,8 @@ that `dossier check` stays fast.
 
 from __future__ import annotations
 
-import os
 import dataclasses
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -303,23 +303,17 @@ def build(
         attachments={a.file: a for a in loaded.attachments},
         figure_files={f.file: f.data_uri for f in loaded.figure_files},
     )
-    if fmt == "docx":
-        from dossier.render.docx import build_docx
+    if fmt in ("docx", "html"):  # one file, no layout: written as rendered
+        steps = Steps(on_progress)
+        steps.plan(["Word document" if fmt == "docx" else "HTML"])
+        if fmt == "docx":
+            from dossier.render.docx import build_docx
 
-        steps = Steps(on_progress)
-        steps.plan(["Word document"])
-        source = os.path.relpath(loaded.path.resolve(), out.resolve().parent)
-        data = build_docx(pack, loaded.dossier, nodes, options, source=source, target=target, version=__version__, template=docx_template, extra_roots=[loaded.path.parent])
+            source = os.path.relpath(loaded.path.resolve(), out.resolve().parent)
+            data = build_docx(pack, loaded.dossier, nodes, options, source=source, target=target, version=__version__, template=docx_template, extra_roots=[loaded.path.parent])
+        else:
+            data = render_html(pack, loaded.dossier, nodes, dataclasses.replace(options, output="html")).encode("utf-8")
         guard.atomic_write(out, data)
-        steps.advance()
-        result.output = out
-        result.manifest = write_manifest(result, target, fmt, section, draft, sign_off)
-        return result
-    if fmt == "html":
-        steps = Steps(on_progress)
-        steps.plan(["HTML"])
-        html = render_html(pack, loaded.dossier, nodes, dataclasses.replace(options, output="html"))
-        guard.atomic_write(out, html.encode("utf-8"))
         steps.advance()
         result.output = out
         result.manifest = write_manifest(result, target, fmt, section, draft, sign_off)

@@ -36,16 +36,11 @@ from lxml import etree
 from dossier.errors import DossierError, InputFileError
 from dossier.io import guard
 from dossier.io.yamlsource import PathT, format_path
-from dossier.render.docx_blocks import Block, digest, read_blocks, shown_text
+from dossier.render.docx_blocks import NAMESPACE, Block, digest, read_blocks, shown_text, wtag
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MAX_DOCX_BYTES = 200 * 1024 * 1024
 MAX_PART_BYTES = 100 * 1024 * 1024
 """Limits on the archive and on one unpacked part (a ZIP bomb is refused, not unpacked)."""
-
-
-def _w(tag: str) -> str:
-    return f"{{{W}}}{tag}"
 
 
 class IngestError(DossierError):
@@ -131,13 +126,13 @@ def read_docx(path: Path) -> _Docx:
         raise InputFileError(f"{path}: {path.stat().st_size:,} bytes; the limit is {MAX_DOCX_BYTES:,}")
     try:
         z = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
-        body = _xml(_read_part(z, "word/document.xml")).find(_w("body"))
+        body = _xml(_read_part(z, "word/document.xml")).find(wtag("body"))
         names = z.namelist()
         styles = {}
         if "word/styles.xml" in names:
-            for s in _xml(_read_part(z, "word/styles.xml")).iter(_w("style")):
-                name = s.find(_w("name"))
-                styles[s.get(_w("styleId"))] = (name.get(_w("val")) if name is not None else "").lower()
+            for s in _xml(_read_part(z, "word/styles.xml")).iter(wtag("style")):
+                name = s.find(wtag("name"))
+                styles[s.get(wtag("styleId"))] = (name.get(wtag("val")) if name is not None else "").lower()
         links = {}
         if "word/_rels/document.xml.rels" in names:
             for rel in _xml(_read_part(z, "word/_rels/document.xml.rels")):
@@ -146,7 +141,7 @@ def read_docx(path: Path) -> _Docx:
         for name in names:
             if re.fullmatch(r"customXml/item\d+\.xml", name):
                 root = _xml(_read_part(z, name))
-                if root.tag == "{urn:dossier:provenance:1}dossier":
+                if root.tag == f"{{{NAMESPACE}}}dossier":
                     provenance = _provenance(root)
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, ValueError) as exc:
         raise InputFileError(f"{path}: not a Word document dossier can read ({exc})", hint="give the .docx that 'dossier build --format docx' wrote, saved from Word as .docx") from None
@@ -160,7 +155,7 @@ def read_docx(path: Path) -> _Docx:
 def _provenance(root) -> Provenance:
     facts = {}
     for el in root:
-        if el.tag == "{urn:dossier:provenance:1}fact":
+        if el.tag == f"{{{NAMESPACE}}}fact":
             n = int(el.get("id"))
             facts[n] = Fact(n, el.get("kind"), parse_path(el.get("path")), el.get("sha256"), el.get("shown", ""))
     return Provenance(root.get("source", ""), root.get("target", ""), root.get("region"), facts)
@@ -191,9 +186,9 @@ def _has_tracked(el) -> bool:
 
 def controls(doc: _Docx):
     """(fact number, sdt element) of every dossier content control, in document order."""
-    for sdt in doc.body.iter(_w("sdt")):
-        tag = sdt.find(f"{_w('sdtPr')}/{_w('tag')}")
-        value = tag.get(_w("val")) if tag is not None else ""
+    for sdt in doc.body.iter(wtag("sdt")):
+        tag = sdt.find(f"{wtag('sdtPr')}/{wtag('tag')}")
+        value = tag.get(wtag("val")) if tag is not None else ""
         if value.startswith("dossier:") and value[8:].isdigit():
             yield int(value[8:]), sdt
 
@@ -440,7 +435,7 @@ def ingest(docx_path: Path, dossier_path: Path | None = None, *, write: bool = F
             yaml_path = fact.path + (prov.region,)
         where = loaded.source_map.locate(yaml_path)
         current = _value_at(view, fact.path)
-        content = sdt.find(_w("sdtContent"))
+        content = sdt.find(wtag("sdtContent"))
 
         def add(kind: str, old: str = "", new: str = "", message: str = "") -> None:
             result.changes.append(Change(yaml_path, where.file, where.line, kind, old, new, message))

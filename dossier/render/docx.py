@@ -45,10 +45,9 @@ from lxml import html as lxml_html
 
 from dossier.errors import InputFileError
 from dossier.io.yamlsource import format_path
+from dossier.render.docx_blocks import NAMESPACE
 from dossier.render.provenance import CLOSE, OPEN, SEP, Entry, strip_markers
 
-NAMESPACE = "urn:dossier:provenance:1"
-"""Namespace of the provenance part; `dossier ingest` looks for it."""
 TAG_PREFIX = "dossier:"
 PAGE = {"letter": (Inches(8.5), Inches(11)), "a4": (Emu(7560310), Emu(10692130))}
 MARGINS = (Inches(1), Inches(0.85), Inches(0.95), Inches(1))
@@ -446,26 +445,9 @@ def _run(parent, text: str, fmt: dict) -> None:
     for key, tag in (("b", "w:b"), ("i", "w:i")):
         if fmt.get(key):
             rpr.append(OxmlElement(tag))
-    if fmt.get("link"):
-        color = OxmlElement("w:color")
-        color.set(qn("w:val"), "0563C1")
-        rpr.append(color)
-    if fmt.get("size"):
-        sz = OxmlElement("w:sz")
-        sz.set(qn("w:val"), str(int(fmt["size"] * 2)))
-        rpr.append(sz)
-    if fmt.get("highlight"):
-        hl = OxmlElement("w:highlight")
-        hl.set(qn("w:val"), "yellow")
-        rpr.append(hl)
-    if fmt.get("link"):
-        u = OxmlElement("w:u")
-        u.set(qn("w:val"), "single")
-        rpr.append(u)
-    if fmt.get("sup") or fmt.get("sub"):
-        va = OxmlElement("w:vertAlign")
-        va.set(qn("w:val"), "superscript" if fmt.get("sup") else "subscript")
-        rpr.append(va)
+    for keys, tag, value in _RUN_PROPERTIES:
+        if any(fmt.get(k) for k in keys):
+            rpr.append(_el(tag, val=value(fmt) if callable(value) else value))
     if len(rpr):
         r.append(rpr)
     for i, line in enumerate(text.split("\n")):
@@ -482,25 +464,47 @@ def _run(parent, text: str, fmt: dict) -> None:
     parent.append(r)
 
 
-def _field(p, code: str, shown: str, size: float | None = None) -> None:
-    """A complex field (PAGE, NUMPAGES, ...) with `shown` as its current result."""
-    def char(kind: str):
-        r = OxmlElement("w:r")
-        fc = OxmlElement("w:fldChar")
-        fc.set(qn("w:fldCharType"), kind)
-        r.append(fc)
-        p.append(r)
+def _el(tag: str, **attrs: str):
+    """A WordprocessingML element with w: attributes."""
+    el = OxmlElement(tag)
+    for name, value in attrs.items():
+        el.set(qn(f"w:{name}"), value)
+    return el
 
-    char("begin")
-    r = OxmlElement("w:r")
+
+# Run properties after rFonts, b and i, in the schema's order: (format keys, element, w:val).
+_RUN_PROPERTIES = (
+    (("link",), "w:color", "0563C1"),
+    (("size",), "w:sz", lambda fmt: str(int(fmt["size"] * 2))),
+    (("highlight",), "w:highlight", "yellow"),
+    (("link",), "w:u", "single"),
+    (("sup", "sub"), "w:vertAlign", lambda fmt: "superscript" if fmt.get("sup") else "subscript"),
+)
+
+
+def _field_start(p, code: str, dirty: bool = False) -> None:
+    """The runs that open a complex field with instruction `code`, up to its result."""
+    begin = _el("w:fldChar", fldCharType="begin", **({"dirty": "true"} if dirty else {}))
     instr = OxmlElement("w:instrText")
     instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     instr.text = f" {code} "
-    r.append(instr)
+    for child in (begin, instr, _el("w:fldChar", fldCharType="separate")):
+        r = OxmlElement("w:r")
+        r.append(child)
+        p.append(r)
+
+
+def _field_end(p) -> None:
+    r = OxmlElement("w:r")
+    r.append(_el("w:fldChar", fldCharType="end"))
     p.append(r)
-    char("separate")
+
+
+def _field(p, code: str, shown: str, size: float | None = None) -> None:
+    """A complex field (PAGE, NUMPAGES, ...) with `shown` as its current result."""
+    _field_start(p, code)
     _run(p, shown, {"size": size} if size else {})
-    char("end")
+    _field_end(p)
 
 
 def _sdt(state: _State, alias: str, tag: str):
@@ -699,30 +703,14 @@ class _Writer:
         self.page_break(into)
 
     def toc_field(self, into, entries: list[tuple[int, str, str]]) -> None:
-        def char(p, kind: str) -> None:
-            r = OxmlElement("w:r")
-            fc = OxmlElement("w:fldChar")
-            fc.set(qn("w:fldCharType"), kind)
-            if kind == "begin":
-                fc.set(qn("w:dirty"), "true")
-            r.append(fc)
-            p._p.append(r)
-
         first = self.new_paragraph(into, f"TOC {entries[0][0]}" if entries else None)
-        char(first, "begin")
-        r = OxmlElement("w:r")
-        instr = OxmlElement("w:instrText")
-        instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-        instr.text = ' TOC \\o "1-4" \\h \\z \\u '
-        r.append(instr)
-        first._p.append(r)
-        char(first, "separate")
+        _field_start(first._p, 'TOC \\o "1-4" \\h \\z \\u', dirty=True)
         p = first
         for i, (level, anchor, text) in enumerate(entries):
             if i:
                 p = self.new_paragraph(into, f"TOC {level}")
             self.link(p._p, "#" + anchor, text, {}, plain=True)
-        char(p, "end")
+        _field_end(p._p)
 
     def figure(self, el, into) -> None:
         picture = self.figures.get(el.get("id"))

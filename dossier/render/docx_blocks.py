@@ -9,11 +9,13 @@ import hashlib
 
 from lxml import etree
 
+NAMESPACE = "urn:dossier:provenance:1"
+"""Namespace of the provenance part the Word writer adds and `dossier ingest` reads."""
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
-def _w(tag: str) -> str:
+def wtag(tag: str) -> str:
     return f"{{{W}}}{tag}"
 
 
@@ -28,14 +30,14 @@ def _flags(rpr) -> frozenset:
         return frozenset()
     out = set()
     for tag, flag in (("b", "b"), ("i", "i")):
-        el = rpr.find(_w(tag))
-        if el is not None and el.get(_w("val"), "true") not in ("0", "false", "off"):
+        el = rpr.find(wtag(tag))
+        if el is not None and el.get(wtag("val"), "true") not in ("0", "false", "off"):
             out.add(flag)
-    va = rpr.find(_w("vertAlign"))
-    if va is not None and va.get(_w("val")) in ("superscript", "subscript"):
-        out.add("sup" if va.get(_w("val")) == "superscript" else "sub")
-    fonts = rpr.find(_w("rFonts"))
-    if fonts is not None and "mono" in (fonts.get(_w("ascii")) or "").lower():
+    va = rpr.find(wtag("vertAlign"))
+    if va is not None and va.get(wtag("val")) in ("superscript", "subscript"):
+        out.add("sup" if va.get(wtag("val")) == "superscript" else "sub")
+    fonts = rpr.find(wtag("rFonts"))
+    if fonts is not None and "mono" in (fonts.get(wtag("ascii")) or "").lower():
         out.add("code")
     return frozenset(out)
 
@@ -45,7 +47,7 @@ def runs_of(el, links: dict[str, str], link: str | None = None, out: list | None
     for child in el:
         tag = etree.QName(child).localname if isinstance(child.tag, str) else ""
         if tag == "r":
-            flags = _flags(child.find(_w("rPr")))
+            flags = _flags(child.find(wtag("rPr")))
             for part in child:
                 t = etree.QName(part).localname
                 if t == "t":
@@ -55,10 +57,10 @@ def runs_of(el, links: dict[str, str], link: str | None = None, out: list | None
                 elif t in ("br", "cr"):
                     out.append(("\n", flags, link))
         elif tag == "hyperlink":
-            target = "#" + child.get(_w("anchor")) if child.get(_w("anchor")) else links.get(child.get(f"{{{R}}}id"), "")
+            target = "#" + child.get(wtag("anchor")) if child.get(wtag("anchor")) else links.get(child.get(f"{{{R}}}id"), "")
             runs_of(child, links, target, out)
         elif tag in ("sdt", "sdtContent", "ins", "smartTag", "customXml", "fldSimple"):
-            runs_of(child if tag != "sdt" else child.find(_w("sdtContent")), links, link, out)
+            runs_of(child if tag != "sdt" else child.find(wtag("sdtContent")), links, link, out)
         # del, moveFrom, proofErr, bookmarks, comments: not text of the paragraph
     return out
 
@@ -82,25 +84,25 @@ def read_blocks(container, styles: dict[str, str], links: dict[str, str]) -> lis
     for el in container:
         tag = etree.QName(el).localname if isinstance(el.tag, str) else ""
         if tag == "p":
-            style = el.find(f"{_w('pPr')}/{_w('pStyle')}")
-            name = styles.get(style.get(_w("val")), "") if style is not None else ""
+            style = el.find(f"{wtag('pPr')}/{wtag('pStyle')}")
+            name = styles.get(style.get(wtag("val")), "") if style is not None else ""
             kind = "ul" if name.startswith("list bullet") else "ol" if name.startswith("list number") else "p"
             depth = int(name[-1]) if kind != "p" and name[-1:].isdigit() else 1
             runs = merge(runs_of(el, links))
             if runs or kind != "p":
                 blocks.append((kind, depth, runs))
         elif tag == "tbl":
-            for tr in el.iter(_w("tr")):
-                cells = tuple(merge(_runs_of_cell(tc, links)) for tc in tr.iter(_w("tc")))
+            for tr in el.iter(wtag("tr")):
+                cells = tuple(merge(_runs_of_cell(tc, links)) for tc in tr.iter(wtag("tc")))
                 blocks.append(("row", len(cells), tuple((c,) for c in cells)))  # type: ignore[arg-type]
         elif tag in ("sdt",):
-            blocks += read_blocks(el.find(_w("sdtContent")), styles, links)
+            blocks += read_blocks(el.find(wtag("sdtContent")), styles, links)
     return blocks
 
 
 def _runs_of_cell(tc, links) -> list[Run]:
     out: list[Run] = []
-    for i, p in enumerate(tc.iter(_w("p"))):
+    for i, p in enumerate(tc.iter(wtag("p"))):
         if i:
             out.append(("\n", frozenset(), None))
         out += runs_of(p, links)
