@@ -124,3 +124,25 @@ def test_workers_are_dead_when_the_pool_unwinds_on_an_error():
             raise RuntimeError("stop")
     assert len(pids) == 2 and not any(running(p) for p in pids)
     assert all(f.cancelled() or f.done() for f in futures)
+
+
+def test_loading_the_renderer_runs_no_compiler(tmp_path):
+    """cffi's library search falls back to gcc; a build stopped during one of those runs
+    left the compiler's temporary files behind (CI, stop 28). The renderer's import must
+    spawn no compiler, linker or shell, whatever TMPDIR is."""
+    probe = (
+        "import os, subprocess\n"
+        "runs = []\n"
+        "real = subprocess.Popen.__init__\n"
+        "def spy(self, args, *a, **k):\n"
+        "    runs.append(os.path.basename(str(args[0] if isinstance(args, (list, tuple)) else args).split()[0]))\n"
+        "    real(self, args, *a, **k)\n"
+        "subprocess.Popen.__init__ = spy\n"
+        "import dossier.render.pdf\n"
+        "print(sorted(set(runs)))\n"
+    )
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True).stdout
+    programs = set(eval(out))  # noqa: S307 - our own printed list
+    assert not programs & {"gcc", "cc", "ld", "sh", "collect2"}, programs
+    assert list(tmp_path.iterdir()) == []

@@ -13,9 +13,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pikepdf
-from weasyprint import HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+from dossier.render.libprobe import loader_cache_only
+
+with loader_cache_only():
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from dossier.errors import RenderError
 from dossier.resources import templates_dir
