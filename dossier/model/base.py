@@ -152,6 +152,22 @@ class Strict(BaseModel):
         """(reason, expected) when `field` was answered not yet known."""
         return self._unknown.get(field)
 
+    def answered(self, field: str, label: str | None = None) -> str:
+        """For text composed from this fact: "<label> not yet known: <reason>" when the YAML
+        answers `field` so, else "" (a part given or left out adds nothing here)."""
+        if field not in self._unknown:
+            return ""
+        return f"{label if label is not None else field.replace('_', ' ')} {self.absent_text(field)}".lstrip()
+
+    def absent_text(self, field: str, absent: str = NOT_STATED) -> str:
+        """What text composed from this fact says where `field` has no value: "not yet known:
+        <reason>" when the YAML answers so, else `absent` ("not stated")."""
+        answer = self._unknown.get(field)
+        if answer is None:
+            return absent
+        reason, expected = answer
+        return f"not yet known: {reason}" + (f" (expected: {expected})" if expected else "")
+
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs) -> None:
         super().__pydantic_init_subclass__(**kwargs)
@@ -210,7 +226,7 @@ class Duration(Strict):
 
     def __str__(self) -> str:
         if self.value is None or self.unit is None:
-            return NOT_STATED
+            return self.absent_text("value" if self.value is None else "unit")
         v = int(self.value) if float(self.value).is_integer() else self.value
         unit = self.unit.value[:-1] if v == 1 else self.unit.value
         return f"{v} {unit}"
@@ -231,7 +247,7 @@ class TemperatureRange(Strict):
     """Temperature unit (degrees Celsius)."""
 
     def __str__(self) -> str:
-        u = self.unit.value if self.unit is not None else NOT_STATED
+        u = self.unit.value if self.unit is not None else f"(unit {self.absent_text('unit')})"
         if self.min is not None and self.max is not None:
             return f"{_num(self.min)} to {_num(self.max)} {u}"
         if self.max is not None:
@@ -323,8 +339,9 @@ class Dose(Strict):
         return self.up_to if self.up_to is not None else self.value
 
     def unit(self) -> str:
-        entity = _ABBREV.get(self.entity, self.entity.value) if self.entity is not None else f"({NOT_STATED})"
-        return f"{entity}{_BASIS_SUFFIX.get(self.basis, f' ({NOT_STATED})')}"
+        entity = _ABBREV.get(self.entity, self.entity.value) if self.entity is not None else f"({self.absent_text('entity')})"
+        basis = _BASIS_SUFFIX[self.basis] if self.basis in _BASIS_SUFFIX else f" ({self.absent_text('basis')})"
+        return f"{entity}{basis}"
 
     def amount(self) -> str:
         """'2.0 × 10⁶' or, for a range, '0.2–5.0 × 10⁶' (one power of ten when both ends share it)."""
@@ -366,7 +383,7 @@ class Volume(Strict):
 
     def __str__(self) -> str:
         amount = f"{self.value:g}" if self.up_to is None else f"{self.value:g}–{self.up_to:g}"
-        return f"{amount} {self.unit.value if self.unit else NOT_STATED}"
+        return f"{amount} {self.unit.value if self.unit else self.absent_text('unit')}"
 
 
 class WeightBand(Strict):
@@ -413,11 +430,19 @@ class Address(Strict):
     """ISO 3166-1 alpha-2 country code, e.g. US, DE, NO."""
 
     def one_line(self) -> str:
-        parts = [*(self.lines or []), self.city or f"city {NOT_STATED}"]
-        if self.region or self.postal_code:
-            parts.append(" ".join(p for p in (self.region, self.postal_code) if p))
-        parts.append(self.country or f"country {NOT_STATED}")
+        parts = [*(self.lines or []), self._part("city")]
+        local = [self.region or self.answered("region"), self.postal_code or self.answered("postal_code")]
+        if any(local):
+            parts.append(" ".join(p for p in local if p))
+        parts.append(self._part("country"))
         return ", ".join(parts)
+
+    def _part(self, field: str) -> str:
+        """The city or country; when absent, its name and "not stated" or the not-yet-known answer."""
+        value = getattr(self, field)
+        if value:
+            return value
+        return f"{field} {self.absent_text(field)}"
 
 
 class Person(Strict):
@@ -469,14 +494,12 @@ class DocumentRef(Strict):
     """eCTD section the document belongs to when filed as its own leaf, e.g. 4.2.3.2 or 1.14.4.1."""
 
     def __str__(self) -> str:
-        bits = [self.number or f"number {NOT_STATED}"]
-        if self.version:
-            bits.append(f"version {self.version}")
+        bits = [self.number or f"number {self.absent_text('number')}"]
+        bits.append(f"version {self.version}" if self.version else self.answered("version"))
         if self.status is DocumentStatus.draft:
             bits.append(self.status.value)
-        if self.date:
-            bits.append(self.date.isoformat())
-        return ", ".join(bits)
+        bits.append(self.date.isoformat() if self.date else self.answered("date"))
+        return ", ".join(b for b in bits if b)
 
 
 class SourceKind(str, enum.Enum):
@@ -502,7 +525,7 @@ class Source(Strict):
     """A link or DOI, e.g. 'https://doi.org/10.1056/NEJMoa1709866'."""
 
     def __str__(self) -> str:
-        return ", ".join(x for x in (self.citation, self.locator) if x)
+        return ", ".join(x for x in (self.citation or self.answered("citation"), self.locator or self.answered("locator")) if x)
 
 
 Sources = Annotated[

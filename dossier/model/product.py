@@ -339,5 +339,7 @@ class Product(Strict):
         """The INN as the region's documents print it: in the US with FDA's suffix, when given."""
         if self.inn and region == "us" and self.proper_name_suffix:
             return f"{self.inn}-{self.proper_name_suffix}"
-        return self.inn
+        if self.inn and region == "us" and self.told("proper_name_suffix") == "unknown":
+            return f"{self.inn}-({self.answered('proper_name_suffix', 'suffix')})"
+        return self.inn or self.answered("inn", "") or None
 

@@ -34,9 +34,21 @@ class ParameterRange(Strict):
     """e.g. '°C', 'h', 'cells/mL', 'MOI', '% CO₂'."""
 
     def __str__(self) -> str:
-        span = f"{sci(self.min)}–{sci(self.max)}" if self.min is not None and self.max is not None else (f"≥ {sci(self.min)}" if self.min is not None else (f"≤ {sci(self.max)}" if self.max is not None else ""))
-        target = f"target {sci(self.target)}" if self.target is not None else ""
-        return " ".join(x for x in (target + ("; range " if target and span else "") + span, self.unit) if x)
+        low = sci(self.min) if self.min is not None else self.answered("min", "lower limit")
+        high = sci(self.max) if self.max is not None else self.answered("max", "upper limit")
+        if self.min is not None and self.max is not None:
+            span = f"{low}–{high}"
+        elif low and high:  # a limit answered not yet known is named, never read as an open end
+            span = f"{low} to {high}"
+        elif self.min is not None:
+            span = f"≥ {low}"
+        elif self.max is not None:
+            span = f"≤ {high}"
+        else:
+            span = low or high
+        target = f"target {sci(self.target)}" if self.target is not None else self.answered("target")
+        unit = self.unit or self.answered("unit")
+        return " ".join(x for x in (target + ("; range " if target and span else "") + span, unit) if x)
 
 
 class ProcessParameter(Strict):

@@ -13,7 +13,7 @@ from typing import Any
 
 from dossier import facts, factpath
 from dossier.errors import UsageError
-from dossier.io.yamlsource import PathT
+from dossier.io.yamlsource import PathT, format_path
 from dossier.model import Dossier, regional
 from dossier.packs.manifest import Pack, Section, Verification, source
 
@@ -62,6 +62,8 @@ def item_name(item: Any) -> str:
         value = getattr(item, attr, None)
         if value:
             return str(value)
+        if hasattr(item, "answered") and item.answered(attr):
+            return item.answered(attr)  # "name not yet known: <reason>", not a blank title
     return ""
 
 
@@ -120,13 +122,18 @@ def _attachments(section: Section, d: Dossier, level: int, item: Any, item_path:
     for fact in section.attach:
         relative, path = factpath.split_relative(fact)
         for where, doc in factpath.resolve(item if relative else d, path, item_path if relative else ()):
-            if doc is None or not getattr(doc, "file", None):
+            if doc is None:
                 continue
-            anchor = attachment_anchor(doc.file)
+            if getattr(doc, "file", None):
+                anchor = attachment_anchor(doc.file)
+            elif doc.told("file") == "unknown":  # its page says so, with the reason
+                anchor = attachment_anchor(format_path(where))
+            else:
+                continue
             if anchor in used:
                 continue  # the same document attached twice is included once
             used.add(anchor)
-            number = doc.number or "document number not stated"
+            number = doc.number or f"document number {doc.absent_text('number')}"
             sub = Section(id=f"{section.id}-att", label="Attachment", title=doc.title or number, template=ATTACHMENT_TEMPLATE)
             title = f"{doc.title} ({number})" if doc.title else number
             nodes.append(Node(sub, sub.id, title, level, anchor, doc, where, True))

@@ -23,65 +23,51 @@ from dossier.model.base import sci
 from dossier.model.identifiers import in_union, jurisdiction_name
 from dossier.packs.manifest import UNVERIFIED
 from dossier.render import provenance
+from dossier.render.absent import NOT_STATED, Absent, NotYetKnown, absent, absent_as, keeps_absent, keeps_unknown, shown_absent, unknown_marker, value_of
 from dossier.render.markdown import render_markdown, render_scripts
 from dossier.render.figures import inputs_by_step, plot_svg
 from dossier.render.tables import batch_tables, constant
 from dossier.resources import templates_dir
 
 
-def _absent(v: Any) -> bool:
-    """None, or an attribute of an absent fact (see _Absent)."""
-    return v is None or (isinstance(v, jinja2.Undefined) and isinstance(v, _Absent) and v._absent())
-
-
 def _value(v: Any) -> Any:
     """Enum members print their value; everything else its str(); an absent fact "not stated"."""
-    if _absent(v):
-        return NOT_STATED
+    if absent(v):
+        return shown_absent(v)
     return str(getattr(v, "value", v))
 
 
 def _date_filter(fmt: str):
     def _date(v: dt.date | None) -> Any:
         # %-d (no zero padding) is glibc-only; build it portably
-        if _absent(v):
-            return NOT_STATED
+        if absent(v):
+            return shown_absent(v)
         return v.strftime(fmt.replace("%-d", str(v.day)))
 
     return _date
 
 
-NOT_STATED = markupsafe.Markup('<span class="not-stated">not stated</span>')
-"""What a document shows for a fact the YAML does not give: never a default presented as a fact."""
-
-
 def _yesno(v: bool | None) -> str:
     """Yes / No for a stated flag; "not stated" (marked) when the YAML does not say."""
-    if _absent(v):
-        return NOT_STATED
+    if absent(v):
+        return shown_absent(v)
     return "Yes" if v else "No"
 
 
 def _stated(v: Any) -> Any:
     """The value, or "not stated" (marked) when the YAML does not give it."""
-    return NOT_STATED if _absent(v) else v
-
-
-def _unknown_marker(reason: str, expected: str | None, path: str = "") -> markupsafe.Markup:
-    more = f" (expected: {expected})" if expected else ""
-    where = markupsafe.Markup(' data-path="{}"').format(path) if path else ""
-    return markupsafe.Markup('<span class="unknown"{}>not yet known: {}{}</span>').format(where, reason, more)
+    return shown_absent(v) if absent(v) else v
 
 
 def _said(obj: Any, field: str, none: str = "none", sep: str = "; ") -> Any:
     """What the YAML says about `obj.field`, for a document: the value (a list joined by `sep`);
     `none` for a list the YAML gives empty; "not yet known" with the reason for that answer; else
     "not stated" (marked). An empty list the YAML leaves out is never read as "none"."""
-    if _absent(obj) or isinstance(obj, jinja2.Undefined):
+    if absent(obj) or isinstance(obj, jinja2.Undefined):
         return NOT_STATED
     told = obj.told(field)
     if told == "unknown":
-        return _unknown_marker(*obj.unknown_reason(field), provenance.path_of(obj, field))
+        return unknown_marker(*obj.unknown_reason(field), provenance.path_of(obj, field))
     value = getattr(obj, field)
     if isinstance(value, list):
         if value:
@@ -109,58 +95,36 @@ def _describe(names: list[str]) -> str:
     return describe(names)
 
 
-class _Absent(jinja2.StrictUndefined):
-    """Undefined, strict as before for a name or attribute a template gets wrong, but lenient for
-    an attribute of a fact that is absent (None: not stated, or answered not yet known): that
-    renders as "not stated" instead of failing, and reads as false, empty and absent."""
+class _Environment(SandboxedEnvironment):
+    """Jinja's sandbox, where a field answered not yet known reads as that answer (see
+    NotYetKnown), not as the empty value the model holds for it -- by attribute (`a.b`), by
+    item (`a["b"]`) and through filters that look fields up (`map(attribute="b")`)."""
 
-    __slots__ = ()
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        return self._answer(obj, attribute, super().getattr(obj, attribute))
 
-    def _absent(self) -> bool:
-        if self._undefined_obj is None or isinstance(self._undefined_obj, _Absent):
-            return True
-        # no name and no object: a filter's "nothing" (first/last of an empty list)
-        return self._undefined_name is None and self._undefined_obj is jinja2.utils.missing
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        return self._answer(obj, argument, super().getitem(obj, argument))
 
-    def __str__(self) -> str:
-        return "not stated" if self._absent() else super().__str__()
-
-    def __html__(self) -> str:
-        return str(NOT_STATED) if self._absent() else super().__str__()
-
-    def __iter__(self):
-        return iter(()) if self._absent() else super().__iter__()
-
-    def __bool__(self) -> bool:
-        return False if self._absent() else super().__bool__()
-
-    def __len__(self) -> int:
-        return 0 if self._absent() else super().__len__()
-
-    def __eq__(self, other):
-        return (other is None or isinstance(other, _Absent)) if self._absent() else super().__eq__(other)
-
-    def __ne__(self, other):
-        return not self.__eq__(other)
-
-    def __hash__(self):
-        return hash(None)
-
-    def __getattr__(self, name):
-        if name[:2] == "__":
-            raise AttributeError(name)
-        return self if self._absent() else super().__getattr__(name)
+    @staticmethod
+    def _answer(obj: Any, name: Any, value: Any) -> Any:
+        if (value is None or (isinstance(value, list) and not value)) and isinstance(name, str) and name[:1] != "_" and hasattr(obj, "told"):
+            return value_of(obj, name)
+        return value
 
 
 @jinja2.pass_eval_context
 def _join(eval_ctx, value, d: str = "", attribute=None):
-    """Jinja's join, with an absent item shown as "not stated" rather than None."""
+    """Jinja's join, with an absent item shown as "not stated" rather than None, and a list
+    answered not yet known shown as that answer."""
     from jinja2.filters import do_join, make_attrgetter
 
+    if isinstance(value, NotYetKnown):
+        return value
     if attribute is not None:
         value = map(make_attrgetter(eval_ctx.environment, attribute), value)
         attribute = None
-    return do_join(eval_ctx, [NOT_STATED if _absent(v) else v for v in value], d)
+    return do_join(eval_ctx, [shown_absent(v) if absent(v) else v for v in value], d)
 
 
 def _finalize(value: Any) -> Any:
@@ -252,19 +216,25 @@ def _bytecode_cache(language: str) -> jinja2.BytecodeCache:
 
 @functools.cache
 def make_env(date_format: str = "%-d %B %Y", language: str = "en-GB") -> SandboxedEnvironment:
-    env = SandboxedEnvironment(
+    env = _Environment(
         extensions=[_Spelling],
         bytecode_cache=_bytecode_cache(language),
         loader=jinja2.FileSystemLoader(str(templates_dir())),
         autoescape=True,
-        undefined=_Absent,
+        undefined=Absent,
         finalize=_finalize,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
     env.dossier_language = language
-    env.filters.update(md=_md, scripts=render_scripts, v=_value, date=_date_filter(date_format), sci=sci, yesno=_yesno, stated=_stated, join=_join, jurisdiction=jurisdiction_name)
+    env.filters.update(md=keeps_unknown(_md), scripts=keeps_unknown(render_scripts), v=_value, date=_date_filter(date_format), sci=keeps_unknown(sci), yesno=_yesno, stated=_stated, absent_as=absent_as, join=_join, jurisdiction=keeps_unknown(jurisdiction_name))
+    for name in ("capitalize", "upper", "lower", "title", "round", "int", "float", "trim"):
+        env.filters[name] = keeps_unknown(env.filters[name])
+    env.filters["string"] = keeps_absent(env.filters["string"])
+    env.tests["none"] = absent
+    env.tests["unknown"] = lambda value: isinstance(value, NotYetKnown)
+    env.tests["said"] = lambda value: isinstance(value, NotYetKnown) or bool(value)  # a value, or the answer
     env.tests["lower_startswith"] = lambda value, prefix: str(value or "").lower().startswith(prefix)
     env.globals.update(fact_path=provenance.path_of, in_union=in_union, plot_svg=plot_svg, flow_inputs=inputs_by_step, batch_tables=batch_tables, constant=constant, jurisdiction_name=jurisdiction_name, annex_vi_particulars=_annex_vi_particulars(), not_stated=NOT_STATED, said=_said, unverified_marker=UNVERIFIED, atmp_classification=_classification, describe_conditions=_describe, us_place_of_business=_place_of_business)
     return env

@@ -49,6 +49,14 @@ class Figure:
         return f"{self.label}. {self.caption}"
 
 
+
+def _said(obj, field: str) -> str:
+    """A field for a caption or an axis: its value, else "not yet known: <reason>" or "not stated"."""
+    value = getattr(obj, field)
+    if value is None:
+        return obj.absent_text(field)
+    return str(getattr(value, "value", value))
+
 def _supplied(figures) -> list[tuple[str, str, Any]]:
     return [(SUPPLIED, f.caption, f) for f in figures or []]
 
@@ -57,7 +65,7 @@ def _process(node) -> list[tuple[str, str, Any]]:
     process = getattr(node.item, "process", None)
     if process is None:
         return []
-    drawn = [(FLOW, f"Manufacturing process flow: {node.item.name} (process {process.version})", process)] if process.steps else []
+    drawn = [(FLOW, f"Manufacturing process flow: {node.item.name or node.item.answered('name') or 'name ' + node.item.absent_text('name')} (process {_said(process, 'version')})", process)] if process.steps else []
     return drawn + _supplied(process.figures)
 
 
@@ -76,7 +84,7 @@ def _stability(node) -> list[tuple[str, str, Any]]:
     out = []
     for study in stability.studies if stability else []:
         for series in study.data:
-            out.append((PLOT, f"Stability: {series.attribute}, {study.kind.value} study at {study.condition}", (study, series)))
+            out.append((PLOT, f"Stability: {_said(series, 'attribute')}, {_said(study, 'kind')} study at {_said(study, 'condition')}", (study, series)))
     return out
 
 
@@ -218,9 +226,9 @@ def plot_svg(series) -> Markup:
         parts.append(f'<line x1="{LEFT - 4:.2f}" y1="{py(t):.2f}" x2="{LEFT:.2f}" y2="{py(t):.2f}" stroke="#000" stroke-width="0.8"/>')
         parts.append(f'<line x1="{LEFT:.2f}" y1="{py(t):.2f}" x2="{LEFT + pw:.2f}" y2="{py(t):.2f}" stroke="#ddd" stroke-width="0.5"/>')
         parts.append(f'<text x="{LEFT - 7:.2f}" y="{py(t) + 3:.2f}" text-anchor="end">{_fmt(round(t / 10**power, 10)) if power else _fmt(t)}</text>')
-    parts.append(f'<text x="{LEFT + pw / 2:.2f}" y="{H - 6:.2f}" text-anchor="middle">Time ({e(series.time_unit.value)})</text>')
+    parts.append(f'<text x="{LEFT + pw / 2:.2f}" y="{H - 6:.2f}" text-anchor="middle">Time ({e(_said(series, "time_unit"))})</text>')
     scale = f"× 10{str(power).translate(str.maketrans('-0123456789', '⁻⁰¹²³⁴⁵⁶⁷⁸⁹'))} " if power else ""
-    lines = _two_lines(f"{series.attribute} ({scale}{series.unit})")
+    lines = _two_lines(f"{_said(series, 'attribute')} ({scale}{_said(series, 'unit')})")
     for k, line in enumerate(lines):
         x = 14 + 14 * k if len(lines) > 1 else 20
         parts.append(f'<text x="{x}" y="{TOP + ph / 2:.2f}" text-anchor="middle" transform="rotate(-90 {x} {TOP + ph / 2:.2f})">{e(line)}</text>')

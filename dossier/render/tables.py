@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from dossier.render.absent import value_of
+
 LOTS_PER_TABLE = 4
 """Lot columns per batch-results table (a test, its criterion and four lots fit a portrait page)."""
 
@@ -31,31 +33,35 @@ class BatchTable:
     show, rather than being 'not in the specification'."""
 
 
-def _key(name: str) -> str:
-    return " ".join(name.casefold().split())
+def _key(item) -> object:
+    """A test's row key: its name, compared without case and spacing; a test whose name is not
+    yet known is a row of its own."""
+    if item.test is None:
+        return ("not yet known", id(item))
+    return " ".join(item.test.casefold().split())
 
 
 def batch_tables(material, lots: list, per_table: int = LOTS_PER_TABLE) -> list[BatchTable]:
     """The results of `lots` as grids of at most `per_table` lots: one row per test, in the order of
     the material's specification, then any other test in the order the lots give them; a row only
     where a lot of that table has a result."""
-    spec = {_key(t.test): t for t in (getattr(material, "specification", None) or [])}
-    order: dict[str, str] = {}
+    spec = {_key(t): t for t in (getattr(material, "specification", None) or [])}
+    order: dict[object, object] = {}
     for t in getattr(material, "specification", None) or []:
-        order.setdefault(_key(t.test), t.test)
+        order.setdefault(_key(t), value_of(t, "test"))
     for lot in lots:
         for r in lot.results:
-            order.setdefault(_key(r.test), r.test)
+            order.setdefault(_key(r), value_of(r, "test"))
     tables = []
     with_results = [lot for lot in lots if lot.results]
     for start in range(0, len(with_results), per_table):
         chunk = with_results[start : start + per_table]
-        by_lot = [{_key(r.test): r.result for r in lot.results} for lot in chunk]
+        by_lot = [{_key(r): value_of(r, "result") for r in lot.results} for lot in chunk]
         rows = []
         for key, name in order.items():
             cells = [results.get(key) for results in by_lot]
             if any(c is not None for c in cells):
-                criterion = spec[key].acceptance if key in spec else None
+                criterion = value_of(spec[key], "acceptance") if key in spec else None
                 rows.append(BatchRow(name, criterion, cells))
         given = bool(getattr(material, "specification", None)) or (hasattr(material, "told") and material.told("specification") == "given")
         tables.append(BatchTable(chunk, rows, given))
