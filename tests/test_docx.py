@@ -81,6 +81,35 @@ def test_header_and_page_x_of_y_footer_on_letter_paper(ind):
     assert footer == ["PAGE", "NUMPAGES"]
 
 
+def test_the_schedule_of_assessments_is_on_landscape_pages_of_its_own_section(ind):
+    body = ind.element.body
+    order = [el for el in body.iter() if el.tag in (qn("w:tbl"), qn("w:sectPr"), qn("w:p"))]
+
+    def caption(p) -> str:
+        return "".join(t.text or "" for t in p.iter(qn("w:t")))
+
+    def next_section(i: int):
+        return next(el for el in order[i + 1 :] if el.tag == qn("w:sectPr"))
+
+    def previous_section(i: int):
+        return next((el for el in reversed(order[:i]) if el.tag == qn("w:sectPr")), None)
+
+    schedules = [i for i, el in enumerate(order) if el.tag == qn("w:p") and caption(el).startswith("Schedule of assessments")]
+    assert schedules, "no schedule of assessments in the CAR-T IND"
+    for i in schedules:
+        size = next_section(i).find(qn("w:pgSz"))
+        assert size.get(qn("w:orient")) == "landscape" and int(size.get(qn("w:w"))) > int(size.get(qn("w:h")))
+        before = previous_section(i).find(qn("w:pgSz"))
+        assert before.get(qn("w:orient")) is None and int(before.get(qn("w:w"))) < int(before.get(qn("w:h")))
+    # the rest of the document is portrait again, and the landscape pages have their own running
+    # header whose right-hand text stops at the landscape margin
+    assert ind.sections[-1].page_width < ind.sections[-1].page_height
+    wide = [s for s in ind.sections if s.page_width > s.page_height]
+    assert wide and all(not s.header.is_linked_to_previous for s in wide)
+    stops = [t.position for t in wide[0].header.paragraphs[0].paragraph_format.tab_stops]
+    assert stops == [wide[0].page_width - wide[0].left_margin - wide[0].right_margin]
+
+
 def test_every_control_names_the_fact_it_shows(car_t_docx):
     d = api.load(EXAMPLES / "car-t").dossier
     controls = docx_controls(car_t_docx)
@@ -198,9 +227,10 @@ def test_libreoffice_lays_out_the_ind_close_to_the_pdf(tmp_path, car_t_docx, bui
     _soffice(["--convert-to", "pdf", str(copy)], tmp_path)
     word_pages = len(pypdf.PdfReader(tmp_path / "ind.pdf").pages)
     pdf_pages = len(pypdf.PdfReader(built[("car-t", "ind")]).pages)
-    pdf_pages -= sum(1 for _ in ())  # attached pages are in the PDF only
     attached = sum(a.pages for a in api.load(EXAMPLES / "car-t").attachments)
     assert abs(word_pages - (pdf_pages - attached)) <= 0.15 * (pdf_pages - attached), (word_pages, pdf_pages, attached)
+    turned = [p for p in pypdf.PdfReader(tmp_path / "ind.pdf").pages if p.mediabox.width > p.mediabox.height]
+    assert 1 <= len(turned) <= 4, "the schedule of assessments is not on landscape pages"
 
 
 def test_libreoffice_opens_a_section_with_its_heading_tree(tmp_path):

@@ -117,6 +117,8 @@ def test_word_drafts_mark_not_yet_known_answers_with_their_path(dossier, tmp_pat
     # a required fact (a placeholder naming its path) and an answer inside a table cell
     assert any(p == "submission.date" and "set by the pre-IND meeting" in t for p, t in marked)
     assert any(p == "clinical.investigators[0].subinvestigators" and "site staff being appointed" in t for p, t in marked)
+    # and a value a facts table prints (the answer read through the template, not said())
+    assert any(p == "clinical.protocols[0].population.planned_subjects" and t == "not yet known: sample size under discussion" for p, t in marked)
 
 
 def _cell(html: str, label: str) -> str:

@@ -22,6 +22,7 @@ SOURCE_DATE_EPOCH), ids are counters, and the ZIP entries carry a fixed time.
 from __future__ import annotations
 
 import contextlib
+import copy
 import datetime as dt
 import hashlib
 import io
@@ -39,7 +40,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.part import Part
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Emu, Inches, Pt, RGBColor
+from docx.shared import Emu, Inches, Pt, RGBColor, Twips
 from docx.text.paragraph import Paragraph
 from lxml import html as lxml_html
 
@@ -250,13 +251,28 @@ def _header_footer(doc, from_template: bool, body) -> None:
         spans = rh[0].findall("span")
         left = strip_markers(spans[0].text_content()).strip() if spans else ""
         right = strip_markers(spans[1].text_content()).strip() if len(spans) > 1 else ""
-    p = header.paragraphs[0]
+    width = None
+    for section in doc.sections:  # a landscape section gets its own, with the right text at its margin
+        if section.page_width == width:
+            continue
+        width = section.page_width
+        section.header.is_linked_to_previous = False
+        section.footer.is_linked_to_previous = False
+        _running_header(doc, section, left, right)
+        _page_footer(section)
+
+
+def _running_header(doc, section, left: str, right: str) -> None:
+    p = section.header.paragraphs[0]
     p.text = ""
     p.style = doc.styles["Dossier Running Header"]  # Word's Header style has a centre tab the right text would stop at
     width = section.page_width - section.left_margin - section.right_margin
     p.paragraph_format.tab_stops.add_tab_stop(width, alignment=2)  # right
     run = p.add_run(left + "\t" + right)
     run.font.size = Pt(9)
+
+
+def _page_footer(section) -> None:
     footer = section.footer.paragraphs[0]
     footer.text = ""
     footer.alignment = 1  # centre
@@ -567,6 +583,8 @@ class _Writer:
             self.listing(el, into, ordered=tag == "ol")
         elif tag == "div" and el.get("data-fact") is not None:
             self.fact_block(el, into)
+        elif "landscape" in classes and into is self.doc.element.body:
+            self.landscape(el, into)
         elif classes & _HIGHLIGHT_CLASSES and tag in ("div", "p"):
             self.marked(el, into, classes)
         elif tag in ("p", "figcaption", "dt", "dd") or not self._has_blocks(el):
@@ -752,6 +770,34 @@ class _Writer:
         if not len(content):
             self.new_paragraph(content)
 
+    def landscape(self, el, into) -> None:
+        """A wide block (the schedule of assessments) on landscape pages, as in the PDF: Word keeps
+        a section's page set-up in a paragraph that ends it, so one paragraph ends the portrait
+        section before the block and another the landscape section after it."""
+        self.section_break(into, landscape=False)
+        portrait = self.text_width
+        self.text_width = _landscape_width(into.find(qn("w:sectPr"))) or portrait
+        try:
+            self.mixed(el, into)
+        finally:
+            self.text_width = portrait
+        self.section_break(into, landscape=True)
+
+    def section_break(self, into, landscape: bool) -> None:
+        """A paragraph ending the section so far (next one starts on a new page), with the body's
+        page set-up, turned when `landscape`."""
+        sect = copy.deepcopy(into.find(qn("w:sectPr")))
+        for ref in sect.findall(qn("w:headerReference")) + sect.findall(qn("w:footerReference")):
+            sect.remove(ref)  # inherited from the section before, or given by _header_footer
+        size = sect.find(qn("w:pgSz"))
+        if landscape and size is not None:
+            w, h = size.get(qn("w:w")), size.get(qn("w:h"))
+            size.set(qn("w:w"), h)
+            size.set(qn("w:h"), w)
+            size.set(qn("w:orient"), "landscape")
+        p = self.new_paragraph(into)
+        p._p.get_or_add_pPr().append(sect)
+
     def marked(self, el, into, classes: set[str]) -> None:
         """A missing or not-yet-known fact: highlighted, in a content control naming its path."""
         code = el.find(".//code")
@@ -768,7 +814,9 @@ class _Writer:
     def table(self, el, into) -> None:
         caption = el.find("caption")
         if caption is not None:
-            self.paragraph(caption, into, "Caption")
+            p = self.paragraph(caption, into, "Caption")
+            if p is not None:
+                p.paragraph_format.keep_with_next = True  # a caption above its table, never alone at a page foot
         rows = [(tr, tr.getparent().tag == "thead") for tr in el.iter("tr")]
         if not rows:
             return
@@ -960,6 +1008,14 @@ class _Writer:
             parent.append(sdt)
             _run(content, _squash(text[k + 1:end]), fmt)
             i = end + 1
+
+
+def _landscape_width(sect) -> int | None:
+    """The text width (EMU) of the page set-up `sect` turned to landscape."""
+    size, margins = sect.find(qn("w:pgSz")), sect.find(qn("w:pgMar"))
+    if size is None or margins is None:
+        return None
+    return Twips(int(size.get(qn("w:h"))) - int(margins.get(qn("w:left"))) - int(margins.get(qn("w:right"))))
 
 
 class _Holder:
