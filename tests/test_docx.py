@@ -61,6 +61,9 @@ def test_tables_are_word_tables_with_repeated_header_rows_and_page_references(in
     assert len(ind.tables) > 20
     header_rows = list(ind.element.body.iter(qn("w:tblHeader")))
     assert len(header_rows) > 10
+    # every row moves whole to the next page, as in the PDF (cantSplit before tblHeader: schema order)
+    rows = list(ind.element.body.iter(qn("w:tr")))
+    assert all(tr.trPr is not None and tr.trPr[0].tag == qn("w:cantSplit") for tr in rows)
     assert sum(i.strip().startswith("PAGEREF ") for i in _instructions(ind)) > 20  # the 312.23(a) cross-reference
     widths = [int(g.get(qn("w:w"))) for g in ind.tables[0]._tbl.tblGrid.iter(qn("w:gridCol"))]
     section = ind.sections[0]

@@ -848,10 +848,10 @@ class _Writer:
             table.style = self.doc.styles["Table Grid"]
         _cell_margins(tbl)
         for r, (_, head) in enumerate(rows):
+            tr_pr = table.rows[r]._tr.get_or_add_trPr()
+            tr_pr.append(OxmlElement("w:cantSplit"))  # as the PDF's rows: a row moves whole to the next page
             if head:
-                tr_pr = table.rows[r]._tr.get_or_add_trPr()
-                h = OxmlElement("w:tblHeader")
-                tr_pr.append(h)
+                tr_pr.append(OxmlElement("w:tblHeader"))  # after cantSplit: schema order
                 for tc in table.rows[r]._tr.iter(qn("w:tc")):
                     shd = OxmlElement("w:shd")
                     shd.set(qn("w:val"), "clear")
