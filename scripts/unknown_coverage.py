@@ -3,7 +3,8 @@
 For each scalar field of an example's dossier.yaml (mapping values only: a list item cannot be
 answered not yet known), one at a time: answer it `{unknown: {reason: probe-N}}`, build the
 draft HTML, and report the fields whose value the original document printed but whose probe
-reason the new document does not show. A development aid for templates, not a test: it builds
+reason the new document does not show (a field whose answer leaves the document unchanged is
+not printed: its value's words stood there for another fact). A development aid for templates, not a test: it builds
 one document per field (about a second each).
 
     .venv/bin/python scripts/unknown_coverage.py examples/aav --target ind [--limit N]
@@ -56,7 +57,8 @@ def main() -> int:
         original = source.read_text(encoding="utf-8")
         out = work / "doc.html"
         api.build(source, args.target, output=out, fmt="html", draft=True)
-        baseline = text_of(out.read_text(encoding="utf-8"))
+        first = out.read_text(encoding="utf-8")
+        baseline = text_of(first)
         fields = [(p, n) for p, n in leaves(yaml.compose(original)) if n.value and len(n.value) >= 4 and n.value in baseline and "\n" not in n.value]
         if args.limit:
             fields = fields[: args.limit]
@@ -74,7 +76,10 @@ def main() -> int:
             except Exception as exc:  # noqa: BLE001 - an internal error is a field not shown
                 missed.append(f"{format_path(path)} ({type(exc).__name__}: {exc})")
                 continue
-            if reason not in out.read_text(encoding="utf-8"):
+            page = out.read_text(encoding="utf-8")
+            if page == first:  # the value's words stood there for another fact: not printed
+                fields.remove((path, node))
+            elif reason not in page:
                 missed.append(format_path(path))
         print(f"{len(fields) - len(missed)} of {len(fields)} printed fields show their not-yet-known answer ({args.target}, {args.example})")
         for path in missed:

@@ -197,7 +197,7 @@ def _printed_leaves(obj, path: tuple, found: dict, example: str) -> None:
     if isinstance(obj, BaseModel):
         for name in sorted(obj.model_fields_set):
             value = getattr(obj, name)
-            if value is not None and not isinstance(value, (BaseModel, list, dict, bool)) and not _identifier(type(obj).model_fields[name]):
+            if value is not None and not isinstance(value, (BaseModel, list, dict)) and not _identifier(type(obj).model_fields[name]):
                 found.setdefault(f"{type(obj).__name__}.{name}", (example, (*path, name), value))
         for name in type(obj).model_fields:
             _printed_leaves(getattr(obj, name), (*path, name), found, example)
@@ -244,8 +244,8 @@ def test_every_printed_field_shows_its_not_yet_known_answer():
     assert len(found) > 300, "the examples give fewer fields than expected"
     data, before, offences, checked = {}, {}, [], 0
     for i, (field, (example, path, value)) in enumerate(sorted(found.items())):
-        shown = str(getattr(value, "value", value))
-        if field in NOT_SHOWN_YET or len(shown) < 4:  # too short to find in the text
+        shown = "Yes" if value is True else "No" if value is False else str(getattr(value, "value", value))
+        if field in NOT_SHOWN_YET or len(shown) < (2 if isinstance(value, bool) else 4):  # too short to find in the text
             continue
         if example not in data:
             data[example] = dossiers[example].model_dump(mode="json", exclude_unset=True, by_alias=True)

@@ -122,6 +122,15 @@ class NotYetKnown(Absent):
     def __str__(self) -> str:
         return markupsafe.Markup(self._answer).striptags()
 
+    def __eq__(self, other):  # an answer is not "not stated": equal only to the same answer
+        return isinstance(other, NotYetKnown) and other._answer == self._answer
+
+    def __ne__(self, other):
+        return not self.__eq__(other)
+
+    def __hash__(self):
+        return hash(str(self._answer))
+
     def __html__(self) -> str:
         return str(self._answer)
 
