@@ -31,7 +31,8 @@ from dossier.resources import templates_dir
 
 
 def _value(v: Any) -> Any:
-    """Enum members print their value; everything else its str(); an absent fact "not stated"."""
+    """Enum members print their value; everything else its str(); an absent fact "not stated",
+    or its not-yet-known answer."""
     if absent(v):
         return shown_absent(v)
     return str(getattr(v, "value", v))
